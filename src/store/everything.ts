@@ -1,0 +1,54 @@
+/**
+ * `Patient/$everything`: the patient, every resource in the patient's compartment, and the resources those
+ * reference (practitioners, organizations, locations, medications…), in a stable order for paging.
+ * https://hl7.org/fhir/R4/patient-operation-everything.html
+ */
+import type { Resource } from 'fhir/r4.js';
+import type { SqlClient } from './db.ts';
+import type { SearchResult } from './fhir-store.ts';
+import { SqlParams } from './search/sql-params.ts';
+
+export interface EverythingQuery {
+  patientId: string;
+  /** Only resources updated at or after this instant. */
+  since?: string;
+  /** Only these resource types. */
+  types?: string[];
+  count: number;
+  offset: number;
+}
+
+export async function readEverything(sql: SqlClient, query: EverythingQuery): Promise<SearchResult> {
+  const p = new SqlParams();
+  const patient = p.add(query.patientId);
+  const filters: string[] = ['not r.deleted'];
+  if (query.since) filters.push(`r.last_updated >= ${p.add(query.since)}::timestamptz`);
+  // The access log is not part of the record: AuditEvents come only when asked for by _type.
+  if (query.types && query.types.length > 0) filters.push(`r.resource_type = any(${p.add(query.types)}::text[])`);
+  else filters.push(`r.resource_type <> 'AuditEvent'`);
+  const filter = filters.join(' and ');
+  const rows = await sql.query<{ content: Resource }>(
+    `with compartment as (
+       select c.rid from resource_compartment c where c.patient_id = ${patient}
+     ), referenced as (
+       -- Shared resources only (practitioners, organizations, locations, medications): anything in some
+       -- patient's compartment belongs to that patient's record, not to this one.
+       select distinct t.rid from sp_reference ref
+       join resource t on t.resource_type = ref.target_type and t.id = ref.target_id
+       where ref.rid in (select rid from compartment)
+         and not exists (select 1 from resource_compartment other where other.rid = t.rid)
+     )
+     select r.content,
+       case when r.resource_type = 'Patient' and r.id = ${patient} then 0 when r.rid in (select rid from compartment) then 1 else 2 end as grp
+     from resource r
+     where r.rid in (select rid from compartment union all select rid from referenced) and ${filter}
+     order by grp, r.rid
+     limit ${p.add(query.count + 1)} offset ${p.add(query.offset)}`,
+    p.values,
+  );
+  const hasMore = rows.length > query.count;
+  return {
+    entries: rows.slice(0, query.count).map((row) => ({ resource: row.content, mode: 'match' as const })),
+    hasMore,
+  };
+}
