@@ -1,11 +1,13 @@
 /**
  * Writes what one HL7 v2 message says, inside the ingest transaction: its patient matched to an existing
- * record where the identifiers say so (references rewritten to it), each resource merged with what is
+ * record where the identifiers say so and its organizations linked to the registered ones (references
+ * rewritten to them), each resource merged with what is
  * stored under the HL7 ordering rules, an A40 merge applied, and the raw message kept as a Binary that the
  * Provenance of these writes names as its source. Serialised per patient and per visit.
  */
 import type { Binary, Coding, Identifier, Patient, Resource } from 'fhir/r4.js';
 import type { MappedMessage } from '../mapping/index.ts';
+import { linkRegisteredOrganizations } from '../matching/organization-resolver.ts';
 import type { PatientMatcher } from '../matching/patient-matcher.ts';
 import type { FhirStore } from '../store/fhir-store.ts';
 import { readStates } from './ingest-sql.ts';
@@ -45,7 +47,7 @@ export function binaryId(contentHash: string): string {
  */
 export async function applyMappedMessage(mapped: MappedMessage, ctx: ApplyContext): Promise<Applied> {
   const { store } = ctx;
-  const resources = await resolvePatient(mapped, ctx);
+  const resources = await linkRegisteredOrganizations(store, await resolvePatient(mapped, ctx));
   const patient = resources.find((r) => r.resource.resourceType === 'Patient')?.resource as Patient | undefined;
   const keys = resources.map(({ resource }) => keyOf(resource));
   const unread = keys.filter((key) => !ctx.states.has(key));

@@ -148,4 +148,17 @@ describe.each(enginesUnderTest())('ADT semantics over MLLP on %s', (engine) => {
     await send(adt({ trigger: 'A01', controlId: 'NHS-BAD', eventTime: '20260312090000', mrn: 'M-NHSBAD', nhsNumber: '9990000019', visit: 'V-NHSBAD' }));
     expect((await encounterFor('V-NHSBAD'))?.subject?.reference).not.toBe(`Patient/${existing.id}`);
   });
+
+  it('links the sending facility to the Organization registered under its ODS code instead of writing another', async () => {
+    const ods = { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'ZSV' };
+    await t.api('/Organization/org-registered-southvale', { method: 'PUT', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Organization', id: 'org-registered-southvale', name: 'Southvale (registered)', identifier: [ods] }) });
+    await send(adt({ trigger: 'A01', controlId: 'ORG-1', eventTime: '20260313080000', mrn: 'M-ORG', facility: 'ZSV', visit: 'V-ORG', location: 'WARD2^BED1^1^ZSV' }));
+    const organizations = (await search(`/Organization?identifier=${encodeURIComponent(`${ods.system}|${ods.value}`)}`)).map((o) => o?.id);
+    expect(organizations).toEqual(['org-registered-southvale']);
+    const encounter = await encounterFor('V-ORG');
+    const references = JSON.stringify(encounter).match(/Organization\/[\w.-]+/g) ?? [];
+    expect(references.length).toBeGreaterThan(0);
+    expect(new Set(references)).toEqual(new Set(['Organization/org-registered-southvale']));
+    expect(((await (await t.api('/Organization/org-registered-southvale')).json()) as { name?: string }).name).toBe('Southvale (registered)');
+  });
 });
