@@ -65,8 +65,8 @@ export async function writeVersions(sql: SqlClient, writes: readonly VersionWrit
     const unnest = columns.map(([values, type]) => `${p.add(values as string[])}::${type}[]`).join(', ');
     const selected = spec.columns.map((c) => `x.${c}`).join(', ');
     ctes.push(
-      `i_${spec.table} as (insert into ${spec.table} (rid${spec.typed ? ', resource_type' : ''}, ${spec.columns.join(', ')})
-         select w.rid${spec.typed ? ', x.resource_type' : ''}, ${selected} from unnest(${unnest}) as x(${names.join(', ')}) join written w using (resource_type, id))`,
+      `i_${spec.table} as (insert into ${spec.table} (rid, resource_type, ${spec.columns.join(', ')})
+         select w.rid, x.resource_type, ${selected} from unnest(${unnest}) as x(${names.join(', ')}) join written w using (resource_type, id))`,
     );
   }
   const rows = await sql.query<{ rid: number; resource_type: string; id: string }>(`with ${ctes.join(',\n')} select rid, resource_type, id from written`, p.values);

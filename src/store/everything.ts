@@ -27,9 +27,12 @@ export async function readEverything(sql: SqlClient, query: EverythingQuery): Pr
   if (query.types && query.types.length > 0) filters.push(`r.resource_type = any(${p.add(query.types)}::text[])`);
   else filters.push(`r.resource_type <> 'AuditEvent'`);
   const filter = filters.join(' and ');
+  // The access log grows with every access and its references (the requesting organizations) are not part of
+  // the record: left out of the compartment walk unless asked for.
+  const members = query.types?.includes('AuditEvent') ? '' : ` and c.resource_type <> 'AuditEvent'`;
   const rows = await sql.query<{ content: Resource }>(
     `with compartment as (
-       select c.rid from resource_compartment c where c.patient_id = ${patient}
+       select c.rid from resource_compartment c where c.patient_id = ${patient}${members}
      ), referenced as (
        -- Shared resources only (practitioners, organizations, locations, medications): anything in some
        -- patient's compartment belongs to that patient's record, not to this one.

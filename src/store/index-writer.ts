@@ -20,54 +20,52 @@ export interface IndexedResource {
 /** One column: its values for one resource's rows, and its SQL type. */
 export type Column = [values: unknown[], sqlType: string];
 
-/** An index table: its own columns (after `rid` and, except for compartments, `resource_type`) and how to fill them. */
+/** An index table: its own columns (after `rid` and `resource_type`) and how to fill them. */
 export interface IndexTable {
   table: string;
   columns: string[];
-  /** False for resource_compartment, which has no resource_type column. */
-  typed: boolean;
   build(rows: IndexRows): Column[];
 }
 
 export const INDEX_COLUMNS: readonly IndexTable[] = [
-  { table: 'sp_token', columns: ['code', 'system', 'value', 'text_norm'], typed: true, build: (rows) => [
+  { table: 'sp_token', columns: ['code', 'system', 'value', 'text_norm'], build: (rows) => [
     [rows.token.map((r) => r.code), 'text'],
     [rows.token.map((r) => r.system), 'text'],
     [rows.token.map((r) => r.value), 'text'],
     [rows.token.map((r) => r.text), 'text'],
   ] },
-  { table: 'sp_string', columns: ['code', 'value_norm', 'value_exact'], typed: true, build: (rows) => [
+  { table: 'sp_string', columns: ['code', 'value_norm', 'value_exact'], build: (rows) => [
     [rows.string.map((r) => r.code), 'text'],
     [rows.string.map((r) => r.norm), 'text'],
     [rows.string.map((r) => r.exact), 'text'],
   ] },
-  { table: 'sp_date', columns: ['code', 'low', 'high'], typed: true, build: (rows) => [
+  { table: 'sp_date', columns: ['code', 'low', 'high'], build: (rows) => [
     [rows.date.map((r) => r.code), 'text'],
     [rows.date.map((r) => r.low), 'timestamptz'],
     [rows.date.map((r) => r.high), 'timestamptz'],
   ] },
-  { table: 'sp_reference', columns: ['code', 'target_type', 'target_id', 'url'], typed: true, build: (rows) => [
+  { table: 'sp_reference', columns: ['code', 'target_type', 'target_id', 'url'], build: (rows) => [
     [rows.reference.map((r) => r.code), 'text'],
     [rows.reference.map((r) => r.targetType), 'text'],
     [rows.reference.map((r) => r.targetId), 'text'],
     [rows.reference.map((r) => r.url), 'text'],
   ] },
-  { table: 'sp_number', columns: ['code', 'value'], typed: true, build: (rows) => [
+  { table: 'sp_number', columns: ['code', 'value'], build: (rows) => [
     [rows.number.map((r) => r.code), 'text'],
     [rows.number.map((r) => r.value), 'numeric'],
   ] },
-  { table: 'sp_quantity', columns: ['code', 'value', 'system', 'unit_code', 'unit'], typed: true, build: (rows) => [
+  { table: 'sp_quantity', columns: ['code', 'value', 'system', 'unit_code', 'unit'], build: (rows) => [
     [rows.quantity.map((r) => r.code), 'text'],
     [rows.quantity.map((r) => r.value), 'numeric'],
     [rows.quantity.map((r) => r.system), 'text'],
     [rows.quantity.map((r) => r.unitCode), 'text'],
     [rows.quantity.map((r) => r.unit), 'text'],
   ] },
-  { table: 'sp_uri', columns: ['code', 'value'], typed: true, build: (rows) => [
+  { table: 'sp_uri', columns: ['code', 'value'], build: (rows) => [
     [rows.uri.map((r) => r.code), 'text'],
     [rows.uri.map((r) => r.value), 'text'],
   ] },
-  { table: 'resource_compartment', columns: ['patient_id'], typed: false, build: (rows) => [[rows.compartments, 'text']] },
+  { table: 'resource_compartment', columns: ['patient_id'], build: (rows) => [[rows.compartments, 'text']] },
 ];
 
 /**
@@ -100,11 +98,11 @@ export async function writeIndexRows(sql: SqlClient, resources: readonly Indexed
   }
   for (const spec of INDEX_COLUMNS) {
     const columns = tableColumns(spec, resources, (resource, count): Column[] =>
-      spec.typed ? [[Array(count).fill(resource.rid), 'bigint'], [Array(count).fill(resource.resourceType), 'text']] : [[Array(count).fill(resource.rid), 'bigint']],
+      [[Array(count).fill(resource.rid), 'bigint'], [Array(count).fill(resource.resourceType), 'text']],
     );
     if (!columns) continue;
     const unnest = columns.map(([values, type]) => `${p.add(values as string[])}::${type}[]`).join(', ');
-    const leadingColumns = spec.typed ? ['rid', 'resource_type'] : ['rid'];
+    const leadingColumns = ['rid', 'resource_type'];
     ctes.push(`i_${spec.table} as (insert into ${spec.table} (${[...leadingColumns, ...spec.columns].join(', ')}) select * from unnest(${unnest}))`);
   }
   if (ctes.length === 0) return;

@@ -151,6 +151,21 @@ describe.each(enginesUnderTest())('FhirStore search on %s', (engine) => {
     expect(ids(typed.entries)).toEqual(['o1', 'o2']);
   });
 
+  it('leaves the access log and what it references out of $everything unless AuditEvent is asked for', async () => {
+    await fx.store.update({ resourceType: 'Organization', id: 'org-requester', name: 'Requester' } as Resource);
+    await fx.store.update({
+      resourceType: 'AuditEvent', id: 'audit-p1', type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110112' }, recorded: '2026-01-01T00:00:00Z',
+      agent: [{ who: { reference: 'Organization/org-requester' }, requestor: true }], source: { observer: { display: 'test' } },
+      entity: [{ what: { reference: 'Patient/p1' }, role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1' } }],
+    } as Resource);
+    const got = (await fx.store.everything({ patientId: 'p1', count: 100, offset: 0 })).entries.map((e) => e.resource.id);
+    expect(got).not.toContain('audit-p1');
+    expect(got).not.toContain('org-requester');
+    const asked = await fx.store.everything({ patientId: 'p1', types: ['AuditEvent'], count: 100, offset: 0 });
+    expect(ids(asked.entries)).toEqual(['audit-p1']);
+    await fx.store.delete('AuditEvent', 'audit-p1');
+  });
+
   it('keeps indexes in step with updates and deletes', async () => {
     await fx.store.update({ resourceType: 'Patient', id: 'p4', name: [{ family: 'Before' }] } as Patient);
     expect(ids(await search('Patient', 'family=before'))).toEqual(['p4']);
