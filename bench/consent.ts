@@ -3,7 +3,9 @@
  * against the same gateway with consent removed from its access layer (bench/lib/baseline.ts), in the same
  * run on the same database:
  *  - a search returning a 100-resource page drawn from 120 patients, a third of them with a consent that
- *    has nested provisions and a tenth with a deny for the requesting organization;
+ *    has nested provisions and a tenth with a deny for the requesting organization (each patient decided is
+ *    audited: a hundred AuthZ-Consent AuditEvents per request);
+ *  - a search returning a 100-resource page of one patient;
  *  - `Patient/{id}/$everything` for a patient with 500 resources (20 of them labelled PSY, withheld) and a
  *    consent with a nested actor provision.
  * Target (issue: consent): enforcement costs at most 20% of throughput, i.e. on/off ≥ 0.8.
@@ -48,6 +50,7 @@ export async function runConsentBench(options: ConsentBenchOptions): Promise<Fig
     const withoutConsent = await startWithoutConsent(gateway.app);
     stops.push(withoutConsent.close);
     const searchPath = `/fhir/Observation?code=${encodeURIComponent(`${LOINC}|${HEART_RATE}`)}&_count=100`;
+    const patientSearchPath = `/fhir/Observation?subject=Patient/${big.patientId}&_count=100`;
     const everythingPath = `/fhir/Patient/${big.patientId}/$everything?_count=1000`;
     const headers = async () => ({ authorization: `Bearer ${await accessToken(gateway, client)}` });
     const entries = async (origin: string, path: string) => {
@@ -57,6 +60,8 @@ export async function runConsentBench(options: ConsentBenchOptions): Promise<Fig
     const counts = {
       searchOn: await entries(gateway.origin, searchPath),
       searchOff: await entries(withoutConsent.origin, searchPath),
+      patientOn: await entries(gateway.origin, patientSearchPath),
+      patientOff: await entries(withoutConsent.origin, patientSearchPath),
       everythingOn: await entries(gateway.origin, everythingPath),
       everythingOff: await entries(withoutConsent.origin, everythingPath),
     };
@@ -64,7 +69,7 @@ export async function runConsentBench(options: ConsentBenchOptions): Promise<Fig
 
     const pair = (path: string, connections: number) => [
       loadContender('consent enforced (the gateway as shipped)', async (durationSec) => ({ url: gateway.origin, connections, durationSec, method: 'GET', headers: await headers(), paths: [path] }), gateway.idle),
-      loadContender('consent removed (scopes and audit only)', async (durationSec) => ({ url: withoutConsent.origin, connections, durationSec, method: 'GET', headers: await headers(), paths: [path] }), withoutConsent.idle),
+      loadContender('consent removed (scopes and REST audit only)', async (durationSec) => ({ url: withoutConsent.origin, connections, durationSec, method: 'GET', headers: await headers(), paths: [path] }), withoutConsent.idle),
     ];
     const figure = (name: string, measured: Awaited<ReturnType<typeof compareRounds>>, notes: string[]): Figure[] => {
       const [on, off] = measured as [(typeof measured)[number], (typeof measured)[number]];
@@ -81,12 +86,18 @@ export async function runConsentBench(options: ConsentBenchOptions): Promise<Fig
     const connections = quick ? 4 : 10;
     log(`${section}: search, 100-resource page`);
     const search = await compareRounds(pair(searchPath, connections), plan, log);
+    log(`${section}: search, 100-resource page of one patient`);
+    const patientSearch = await compareRounds(pair(patientSearchPath, connections), plan, log);
     log(`${section}: $everything, 500-resource patient`);
     const everything = await compareRounds(pair(everythingPath, connections), plan, log);
     return [
       ...figure(`GET Observation?code=…&_count=100 (${connections} connections)`, search, [
         `page drawn from ${POPULATION} patients: ${Math.round(POPULATION / 3)} with a permit + nested PSY deny, ${denied} with a deny for the requesting organization`,
         `entries returned: ${counts.searchOn} with consent, ${counts.searchOff} without`,
+      ]),
+      ...figure(`GET Observation?subject=Patient/{id}&_count=100 (${connections} connections)`, patientSearch, [
+        'one patient (the 500-resource one): one consent read, one AuthZ-Consent audit event per request',
+        `entries returned: ${counts.patientOn} with consent, ${counts.patientOff} without`,
       ]),
       ...figure(`GET Patient/{id}/$everything?_count=1000, 500 resources (${connections} connections)`, everything, [
         'consent: permit with a nested actor deny for another organization; 20 PSY Conditions withheld (no permit names PSY)',

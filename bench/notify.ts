@@ -1,22 +1,26 @@
 /**
- * "Discharge notifications" benchmark (PERFORMANCE.md §5 item 5, §2.6, §3.6), per engine: discharges written
- * through the FHIR API (`PUT Encounter/{id}` to finished) at a fixed rate (open loop, default 100/s) with 20
- * rest-hook subscribers on loopback, each its own receiver. Reported: discharge-to-delivery latency p50/p99
- * (from the start of the PUT to the notification arriving at the receiver), the sustained delivery rate, and
- * the exact counts — every subscriber must receive every event number 1..N once (a duplicate or a gap fails
- * the target). Peer: the raw keep-alive loopback POST floor measured in the same run (PERFORMANCE.md §2.6).
+ * "Discharge notifications" benchmark (PERFORMANCE.md §5 item 5, §2.6, §3.6), per engine: ADT^A03 discharges
+ * sent over real MLLP (admitted first with A01s) at a fixed rate (open loop, default 100/s) to the gateway,
+ * with 20 rest-hook subscribers on loopback, each its own receiver. Reported: discharge-to-delivery latency
+ * p50/p99 (from the A03 being written to the socket to the notification arriving at the receiver), the
+ * sustained delivery rate, and the exact counts: every subscriber must receive every event number 1..N once
+ * (a duplicate or a gap fails the target). Peer: the raw keep-alive loopback POST floor measured in the same
+ * run (PERFORMANCE.md §2.6).
  * Standalone: `npx tsx bench/notify.ts [--quick] [--engine=pglite|postgres|both]`.
  */
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
-import type { Encounter, Patient, Subscription } from 'fhir/r4.js';
+import type { Subscription } from 'fhir/r4.js';
 import type { App } from '../src/app.ts';
 import { createApp } from '../src/app.ts';
 import { buildClientAssertion, requestAccessToken } from '../src/auth/assertion-builder.ts';
 import { loadConfig } from '../src/config/index.ts';
+import type { IngestModule } from '../src/ingest/module.ts';
 import { createLogger } from '../src/shared/logger.ts';
+import { benchAdt } from './ingest-sender.ts';
 import { type Engine, openBenchDatabase, postgresReachable } from './lib/database.ts';
 import { listen, registerBenchClient } from './lib/gateway.ts';
+import { type MllpFeed, openMllpFeed } from './lib/mllp-feed.ts';
 import { type Figure, atMost, formatFigures } from './lib/report.ts';
 import { latencyFigure } from './lib/rounds.ts';
 import { latencyRound, summarize } from './lib/stats.ts';
@@ -28,7 +32,6 @@ export interface NotifyBenchOptions {
   log(line: string): void;
 }
 
-const ACT = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 const BACKPORT = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition';
 
 export async function runNotifyBench(options: NotifyBenchOptions): Promise<Figure[]> {
@@ -57,22 +60,26 @@ export async function runNotifyBench(options: NotifyBenchOptions): Promise<Figur
 
     log(`${section}: ${subscribers} subscriptions`);
     const ids = await subscribe(fhir, headers, receivers, app);
+    const mllpPort = (app.modules.find((m) => m.name === 'ingest') as IngestModule).mllpPort();
+    if (!mllpPort) throw new Error('the MLLP listener is not running');
+    const feed = await openMllpFeed(mllpPort, 4);
+    const tag = `N${Date.now().toString(36)}`;
     const total = rate * roundSec * rounds + rate;
-    log(`${section}: seeding ${total} admitted patients`);
-    const encounters = await seedEncounters(app, total);
+    log(`${section}: admitting ${total} patients with A01 over MLLP`);
+    await admit(feed, tag, total);
 
     const latencies: { p50: number; p99: number }[] = [];
     const rates: number[] = [];
     let next = 0;
     const runRound = async (seconds: number): Promise<{ latencies: number[]; rate: number }> => {
-      const batch = encounters.slice(next, next + rate * seconds);
-      next += batch.length;
-      const expected = receivers.count() + batch.length * subscribers;
+      const visits = Array.from({ length: rate * seconds }, (_, i) => next + i);
+      next += visits.length;
+      const expected = receivers.count() + visits.length * subscribers;
       const started = performance.now();
-      await writeAtRate(batch, rate, fhir, headers, receivers);
+      await dischargeAtRate(feed, tag, visits, rate, receivers);
       await receivers.waitFor(expected, 120_000);
       const last = receivers.lastAt();
-      return { latencies: receivers.takeLatencies(), rate: (batch.length * subscribers * 1000) / (last - started) };
+      return { latencies: receivers.takeLatencies(), rate: (visits.length * subscribers * 1000) / (last - started) };
     };
     log(`${section}: warm-up (1 s at ${rate}/s)`);
     await runRound(1);
@@ -88,9 +95,9 @@ export async function runNotifyBench(options: NotifyBenchOptions): Promise<Figur
     const p99 = summarize(latencies.map((l) => l.p99));
     const counts = `${check.unique.toLocaleString('en-US')} of ${check.expected.toLocaleString('en-US')} (subscription, event number) pairs delivered, ${check.duplicates} duplicates, ${check.gaps} gaps`;
     return [
-      latencyFigure(section, `discharge → delivery at ${rate} discharges/s, ${subscribers} subscribers (id-only)`, latencies, {
+      latencyFigure(section, `A03 over MLLP → webhook at ${rate} discharges/s, ${subscribers} subscribers (full-resource)`, latencies, {
         targets: [atMost('p99', p99, 250), { text: 'no event lost or duplicated', met: check.duplicates === 0 && check.gaps === 0, ...(check.duplicates === 0 && check.gaps === 0 ? {} : { gap: counts }) }],
-        notes: [counts, `each round ${roundSec} s; latency from the start of PUT Encounter to the receiver reading the notification; gateway, receivers and load share the process`],
+        notes: [counts, `each round ${roundSec} s; latency from the A03 written to the MLLP socket to the receiver reading the notification; gateway, receivers and feed share the process`],
       }),
       { section, name: 'sustained delivery rate', unit: 'deliveries/s', value: summarize(rates), notes: ['deliveries of the round / (last delivery − first discharge)'] },
       latencyFigure(section, 'peer: raw keep-alive loopback POST of a notification-sized body (floor)', [floor], { notes: ['http.request with a keep-alive agent, sequential, to one of the same receivers'] }),
@@ -108,7 +115,7 @@ async function subscribe(fhir: string, headers: Record<string, string>, receiver
   for (const [i, url] of receivers.urls.entries()) {
     const subscription: Subscription = {
       resourceType: 'Subscription', status: 'requested', reason: `bench ${i}`, criteria: `${fhir}/SubscriptionTopic/encounter-discharge`,
-      channel: { type: 'rest-hook', endpoint: url, payload: 'application/fhir+json', _payload: { extension: [{ url: `${BACKPORT}/backport-payload-content`, valueCode: 'id-only' }] } },
+      channel: { type: 'rest-hook', endpoint: url, payload: 'application/fhir+json', _payload: { extension: [{ url: `${BACKPORT}/backport-payload-content`, valueCode: 'full-resource' }] } },
     };
     const response = await httpRequest(`${fhir}/Subscription`, { method: 'POST', headers, body: JSON.stringify(subscription) });
     if (response.status !== 201) throw new Error(`subscription refused: ${response.status} ${response.body.slice(0, 300)}`);
@@ -122,36 +129,36 @@ async function subscribe(fhir: string, headers: Record<string, string>, receiver
   return ids;
 }
 
-async function seedEncounters(app: App, count: number): Promise<Encounter[]> {
-  const out: Encounter[] = [];
-  const store = app.store.as({ channel: 'system', activity: 'bench-seed' });
-  for (let start = 0; start < count; start += 500) {
-    const n = Math.min(500, count - start);
-    const patients = await store.createMany(Array.from({ length: n }, (_, i): Patient => ({ resourceType: 'Patient', identifier: [{ system: 'urn:bench', value: String(start + i) }], name: [{ family: `Bench${start + i}` }] })));
-    const encounters = await store.createMany(patients.map((p): Encounter => ({ resourceType: 'Encounter', status: 'in-progress', class: { system: ACT, code: 'IMP' }, subject: { reference: `Patient/${p.id}` }, period: { start: '2026-11-20T10:00:00Z' } })));
-    out.push(...encounters);
-  }
-  return out;
+/** The visit number of visit `n` in benchAdt's messages (connection 0), as the Encounter carries it. */
+const visitNumber = (tag: string, n: number) => `VN${tag}-0-${n}`;
+
+/** A01 for every visit, 8 in flight at a time. */
+async function admit(feed: MllpFeed, tag: string, count: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const visit = next++;
+      const code = await feed.send(benchAdt(tag, 0, visit * 3).text);
+      if (code !== 'AA') throw new Error(`A01 for visit ${visit} answered ${code}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
 }
 
-/** Open loop: one discharge every 1000/rate ms, not waiting for the previous one. */
-async function writeAtRate(batch: readonly Encounter[], rate: number, fhir: string, headers: Record<string, string>, receivers: Receivers): Promise<void> {
+/** Open loop: the A03 of one visit every 1000/rate ms, not waiting for the previous ACK. */
+async function dischargeAtRate(feed: MllpFeed, tag: string, visits: readonly number[], rate: number, receivers: Receivers): Promise<void> {
   const interval = 1000 / rate;
   const began = performance.now();
-  const pending: Promise<void>[] = [];
-  for (const [i, encounter] of batch.entries()) {
-    const due = began + i * interval;
-    const wait = due - performance.now();
+  const acks: Promise<void>[] = [];
+  for (const [i, visit] of visits.entries()) {
+    const wait = began + i * interval - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const finished = { ...encounter, status: 'finished', period: { start: '2026-11-20T10:00:00Z', end: '2026-11-21T10:00:00Z' } };
-    receivers.started(encounter.id as string, performance.now());
-    const put = () => httpRequest(`${fhir}/Encounter/${encounter.id}`, { method: 'PUT', headers, body: JSON.stringify(finished) });
-    // A keep-alive socket the server closed while idle between rounds resets once: the PUT is idempotent.
-    pending.push(put().catch((error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? put() : Promise.reject(error))).then((r) => {
-      if (r.status !== 200) throw new Error(`discharge refused: ${r.status} ${r.body.slice(0, 200)}`);
+    receivers.started(visitNumber(tag, visit), performance.now());
+    acks.push(feed.send(benchAdt(tag, 0, visit * 3 + 2).text).then((code) => {
+      if (code !== 'AA') throw new Error(`A03 for visit ${visit} answered ${code}`);
     }));
   }
-  await Promise.all(pending);
+  await Promise.all(acks);
 }
 
 async function postFloor(url: string, count: number): Promise<{ p50: number; p99: number }> {
@@ -172,7 +179,8 @@ async function postFloor(url: string, count: number): Promise<{ p50: number; p99
 
 interface Receivers {
   urls: string[];
-  started(encounterId: string, at: number): void;
+  /** Records when the discharge of the visit with this number was sent. */
+  started(visitNumber: string, at: number): void;
   /** Event notifications received so far. */
   count(): number;
   waitFor(expected: number, timeoutMs: number): Promise<void>;
@@ -201,16 +209,18 @@ async function startReceivers(n: number): Promise<Receivers> {
         res.end();
         if (req.url !== '/hook') return;
         const now = performance.now();
-        const status = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { entry?: { resource?: { parameter?: Param[] } }[] }).entry?.[0]?.resource?.parameter ?? [];
+        const bundle = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { entry?: { resource?: { resourceType?: string; parameter?: Param[]; identifier?: { value?: string }[] } }[] };
+        const status = bundle.entry?.[0]?.resource?.parameter ?? [];
         if (status.find((p) => p.name === 'type')?.valueCode !== 'event-notification') return;
         const event = status.find((p) => p.name === 'notification-event')?.part ?? [];
         const number = event.find((p) => p.name === 'event-number')?.valueString ?? '';
-        const focus = event.find((p) => p.name === 'focus')?.valueReference?.reference ?? '';
         const key = `${i}:${number}`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
         received++;
         last = now;
-        const began = starts.get(focus.slice(focus.lastIndexOf('/') + 1));
+        const encounter = bundle.entry?.find((e) => e.resource?.resourceType === 'Encounter')?.resource;
+        const visit = encounter?.identifier?.find((id) => id.value?.startsWith('VN'))?.value ?? '';
+        const began = starts.get(visit);
         if (began !== undefined) latencies.push(now - began);
       });
     });

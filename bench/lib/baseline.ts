@@ -7,6 +7,7 @@
  */
 import type { App } from '../../src/app.ts';
 import type { RequestContext } from '../../src/api/types.ts';
+import { recordRequestAudit } from '../../src/auth/access-layer.ts';
 import { scopeDisclosurePolicy } from '../../src/auth/scope-policy.ts';
 import { gateStore, newDisclosureLog } from '../../src/consent/disclosure-gate.ts';
 import { buildHttp, type HttpParts } from '../../src/http.ts';
@@ -30,23 +31,28 @@ export async function startUnauthenticatedBaseline(app: App): Promise<Listening>
 }
 
 /**
- * The gateway's routes with consent enforcement removed and nothing else: the real access layer authenticates
- * and audits every request, but the store handed to the handler is gated by the token's scopes only. The
- * difference against the real gateway is the cost of consent (reading consents, deciding, redacting, and the
- * AuthZ-Consent audit records). Like the baseline above, it exists only inside a benchmark process.
+ * The gateway's routes with consent enforcement removed and nothing else: the real access layer authenticates,
+ * the store handed to the handler is gated by the token's scopes only, and every request is audited as in
+ * production (REST events per patient disclosed) minus the consent decisions. The difference against the
+ * real gateway is the cost of consent: reading consents, deciding, redacting, and the AuthZ-Consent audit
+ * events. Like the baseline above, it exists only inside a benchmark process.
  */
 export async function startWithoutConsent(app: App): Promise<Listening> {
   const real = app.httpParts.access;
-  const registry = app.registry;
-  const isPatientData = (type: string) => type === 'Patient' || registry.compartmentParams(type).length > 0;
+  const auditOptions = { audit: app.audit, clock: app.deps.clock, gateway: app.httpParts.auth.gateway, registry: app.registry, baseUrl: app.config.baseUrl };
+  const isPatientData = (type: string) => type === 'Patient' || app.registry.compartmentParams(type).length > 0;
   const scopesOnly: AccessLayer = {
     authenticate: (req, matched, requestId) => real.authenticate(req, matched, requestId),
     begin(request, matched, req) {
-      const scope = real.begin(request, matched, req);
       const access = request.context.access;
-      if (!access) return scope;
-      const store = gateStore(app.deps.store.as({ channel: 'rest', clientId: access.clientId, organizationId: access.organizationId, purposeOfUse: access.purposeOfUse, requestId: request.context.requestId, activity: matched.route.interaction }), scopeDisclosurePolicy(access), newDisclosureLog(), { isPatientData });
-      return { deps: { ...scope.deps, store }, complete: scope.complete };
+      if (!access) return real.begin(request, matched, req);
+      const log = newDisclosureLog();
+      const actor = { channel: 'rest' as const, clientId: access.clientId, organizationId: access.organizationId, purposeOfUse: access.purposeOfUse, requestId: request.context.requestId, activity: matched.route.interaction };
+      const store = gateStore(app.deps.store.as(actor), scopeDisclosurePolicy(access), log, { isPatientData });
+      return {
+        deps: { ...app.deps, store },
+        complete: ({ status, error }) => recordRequestAudit(auditOptions, { request, matched, access, log, decisions: [], status, error }),
+      };
     },
   };
   return listen(buildHttp({ ...app.httpParts, access: scopesOnly }));

@@ -10,9 +10,9 @@ import type { ApiDeps, FhirRequest, RequestContext } from '../api/types.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
 import { restAuditEvents } from '../audit/rest-audit.ts';
 import { consentAuditEvents } from '../audit/consent-audit.ts';
-import { type DisclosurePolicy, gateStore, newDisclosureLog } from '../consent/disclosure-gate.ts';
+import { type DisclosureLog, type DisclosurePolicy, gateStore, newDisclosureLog } from '../consent/disclosure-gate.ts';
 import { checkConsentWrite } from '../consent/consent-writes.ts';
-import { type ConsentEnforcementDeps, type ConsentRequestContext, createConsentPolicy } from '../consent/enforce.ts';
+import { type ConsentDecisionRecord, type ConsentEnforcementDeps, type ConsentRequestContext, createConsentPolicy } from '../consent/enforce.ts';
 import type { Clock } from '../shared/clock.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { SearchParamRegistry } from '../store/search-parameters.ts';
@@ -77,30 +77,48 @@ export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
       });
       return {
         deps: { ...options.baseDeps, store },
-        async complete({ status, error }) {
-          const events = restAuditEvents({
-            interaction: matched.route.interaction === 'operation' ? 'operation' : matched.route.interaction,
-            method: request.method,
-            rawQuery: rawQuery(request),
-            status,
-            ...(error instanceof GatewayError ? { outcomeDesc: error.code } : {}),
-            access,
-            requestId: request.context.requestId,
-            ...(request.context.address ? { address: request.context.address } : {}),
-            disclosed: log.disclosed,
-            withheld: log.withheld,
-            recorded: options.clock.now().toISOString(),
-            gateway: options.gateway,
-            registry: options.registry,
-            baseUrl: options.baseUrl,
-          });
-          const actor = { clientId: access.clientId, organizationId: access.organizationId, purposeOfUse: access.purposeOfUse, requestId: request.context.requestId, tokenJti: access.tokenJti };
-          events.push(...consentAuditEvents(consent.decisions, actor, options.clock.now().toISOString(), options.gateway));
-          await options.audit.record(events);
-        },
+        complete: ({ status, error }) => recordRequestAudit(options, { request, matched, access, log, decisions: consent.decisions, status, error }),
       };
     },
   };
+}
+
+/** What one served request leaves in the audit trail. */
+export interface RequestAuditInput {
+  request: FhirRequest;
+  matched: MatchedRoute;
+  access: AccessGrant;
+  log: DisclosureLog;
+  decisions: readonly ConsentDecisionRecord[];
+  status: number;
+  error?: unknown;
+}
+
+/**
+ * Writes the request's audit record before its response leaves: the BALP REST events (one per patient whose
+ * data was disclosed) and an AuthZ-Consent event per patient decided.
+ */
+export async function recordRequestAudit(options: Pick<AccessLayerOptions, 'audit' | 'clock' | 'gateway' | 'registry' | 'baseUrl'>, input: RequestAuditInput): Promise<void> {
+  const { request, matched, access, log, status, error } = input;
+  const events = restAuditEvents({
+    interaction: matched.route.interaction === 'operation' ? 'operation' : matched.route.interaction,
+    method: request.method,
+    rawQuery: rawQuery(request),
+    status,
+    ...(error instanceof GatewayError ? { outcomeDesc: error.code } : {}),
+    access,
+    requestId: request.context.requestId,
+    ...(request.context.address ? { address: request.context.address } : {}),
+    disclosed: log.disclosed,
+    withheld: log.withheld,
+    recorded: options.clock.now().toISOString(),
+    gateway: options.gateway,
+    registry: options.registry,
+    baseUrl: options.baseUrl,
+  });
+  const actor = { clientId: access.clientId, organizationId: access.organizationId, purposeOfUse: access.purposeOfUse, requestId: request.context.requestId, tokenJti: access.tokenJti };
+  events.push(...consentAuditEvents(input.decisions, actor, options.clock.now().toISOString(), options.gateway));
+  await options.audit.record(events);
 }
 
 /** Break-the-glass asks carry a reason; an optional header names the clinician. */
