@@ -29,11 +29,25 @@ export interface EventContent {
   included: Resource[];
 }
 
-export async function readEventContent(event: EventRecord, topic: TopicDefinition | undefined, store: FhirStore, registry: SearchParamRegistry, baseUrl: string): Promise<EventContent> {
-  const focus = await store.vread(event.focus_type, event.focus_id, event.focus_version).catch(() => undefined);
-  const patient = event.patient_id ? await store.find('Patient', event.patient_id) : undefined;
-  const included: Resource[] = [];
-  if (focus && topic) {
+/**
+ * The content of a batch of events, read in a few statements whatever the batch size: the focuses (current
+ * versions, and the triggering version where the resource has moved on since), their patients, and what
+ * the topic includes. Results are in the order of `events`.
+ */
+export async function readEventContents(events: readonly EventRecord[], topic: TopicDefinition | undefined, store: FhirStore, registry: SearchParamRegistry, baseUrl: string): Promise<EventContent[]> {
+  const current = await store.findMany(events.map((e) => ({ resourceType: e.focus_type, id: e.focus_id })));
+  const focuses = await Promise.all(events.map(async (event, i) => {
+    const found = current[i];
+    if (found && found.meta?.versionId === event.focus_version) return found;
+    return store.vread(event.focus_type, event.focus_id, event.focus_version).catch(() => undefined);
+  }));
+  const wanted = new Map<string, { resourceType: string; id: string }>();
+  const want = (type: string, id: string) => wanted.set(`${type}/${id}`, { resourceType: type, id });
+  const includedRefs = events.map((event, i) => {
+    if (event.patient_id) want('Patient', event.patient_id);
+    const focus = focuses[i];
+    const refs: string[] = [];
+    if (!focus || !topic) return refs;
     const seen = new Set<string>([`${focus.resourceType}/${focus.id}`]);
     for (const include of topic.includes) {
       const [type, code] = include.split(':');
@@ -42,15 +56,23 @@ export async function readEventContent(event: EventRecord, topic: TopicDefinitio
         const local = parseReference(reference, baseUrl).local;
         if (!local || seen.has(`${local.type}/${local.id}`)) continue;
         seen.add(`${local.type}/${local.id}`);
-        const found = local.type === 'Patient' && local.id === patient?.id ? patient : await store.find(local.type, local.id);
-        if (found) included.push(found);
+        want(local.type, local.id);
+        refs.push(`${local.type}/${local.id}`);
       }
     }
-  }
-  const content: EventContent = { included };
-  if (focus) content.focus = focus;
-  if (patient) content.patient = patient;
-  return content;
+    return refs;
+  });
+  const keys = [...wanted.keys()];
+  const read = await store.findMany([...wanted.values()]);
+  const byKey = new Map(keys.map((key, i) => [key, read[i]]));
+  return events.map((event, i) => {
+    const content: EventContent = { included: includedRefs[i]?.flatMap((key) => byKey.get(key) ?? []) ?? [] };
+    const focus = focuses[i];
+    if (focus) content.focus = focus;
+    const patient = event.patient_id ? byKey.get(`Patient/${event.patient_id}`) : undefined;
+    if (patient) content.patient = patient;
+    return content;
+  });
 }
 
 function referencesOf(resource: Resource, type: string, code: string, registry: SearchParamRegistry): string[] {

@@ -15,7 +15,7 @@ import { buildEventNotification } from './channels/rest-hook.ts';
 import type { PendingDelivery } from './claim.ts';
 import { DAVINCI_CHANNEL } from './constants.ts';
 import type { DeliveryContext } from './delivery-context.ts';
-import { readEventContent } from './event-content.ts';
+import { type EventContent, readEventContents } from './event-content.ts';
 import { checkDisclosure, keyOf } from './send-consent.ts';
 import type { SubscriptionRow } from './subscription-table.ts';
 
@@ -35,8 +35,9 @@ export async function prepareBatch(ctx: DeliveryContext, sub: SubscriptionRow, r
   const alert = topic?.access === 'security-alert';
   const officer = alert && isPrivacyOfficer(scopes);
   const gathered: Gathered[] = [];
-  for (const row of rows) {
-    const content = await readEventContent(row, topic, ctx.store, ctx.registry, ctx.baseUrl);
+  const contents = await readEventContents(rows, topic, ctx.store, ctx.registry, ctx.baseUrl);
+  for (const [i, row] of rows.entries()) {
+    const content = contents[i] as EventContent;
     const item: Gathered = { row, included: content.included };
     if (content.focus) item.focus = content.focus;
     if (content.patient) item.patient = content.patient;
