@@ -36,6 +36,8 @@ export interface RestAuditInput {
   patient?: string;
   /** Resources disclosed or written (`Type/id/_history/v`). */
   resources?: string[];
+  /** How many resources were disclosed in all, when `resources` lists only the first of them. */
+  disclosedCount?: number;
   /** The raw query of a search, recorded as base64 as BALP asks. */
   query?: string;
 }
@@ -48,6 +50,14 @@ export function restAuditEvent(input: RestAuditInput): AuditEvent {
     entity.push({ type: { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType', code: 'XrequestId' }, what: { identifier: { value: input.actor.requestId } } });
   }
   if (input.patient) entity.push(patientEntity(input.patient));
+  const listed = input.resources?.length ?? 0;
+  if (input.disclosedCount !== undefined && input.disclosedCount > listed) {
+    entity.push({
+      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
+      description: `${input.disclosedCount} resources disclosed; the first ${listed} are listed`,
+      detail: [{ type: 'disclosed-count', valueString: String(input.disclosedCount) }],
+    });
+  }
   for (const reference of input.resources ?? []) {
     entity.push({ what: { reference }, type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' }, role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '4', display: 'Domain Resource' } });
   }

@@ -29,6 +29,8 @@ export interface RestAuditInput {
 
 const WRITES = new Set(['create', 'update', 'patch', 'delete']);
 const READS = new Set(['read', 'vread']);
+/** Resources named one by one in an access's AuditEvent (per patient); the rest are counted. */
+const MAX_LISTED = 20;
 
 export function restAuditEvents(input: RestAuditInput): AuditEvent[] {
   const success = input.status < 400;
@@ -57,8 +59,19 @@ export function restAuditEvents(input: RestAuditInput): AuditEvent[] {
   for (const resource of input.disclosed) {
     const reference = `${resource.resourceType}/${resource.id}${resource.meta?.versionId ? `/_history/${resource.meta.versionId}` : ''}`;
     const patients = patientsOf(resource, input.registry, input.baseUrl);
-    for (const patient of patients.length > 0 ? patients : [undefined]) byPatient.set(patient, [...(byPatient.get(patient) ?? []), reference]);
+    for (const patient of patients.length > 0 ? patients : [undefined]) {
+      const list = byPatient.get(patient);
+      if (list) list.push(reference);
+      else byPatient.set(patient, [reference]);
+    }
   }
   if (byPatient.size === 0) return [restAuditEvent(base)];
-  return [...byPatient].map(([patient, resources]) => restAuditEvent({ ...base, ...(patient ? { patient: `Patient/${patient}` } : {}), resources }));
+  // A page or $everything can disclose hundreds of resources: the event names the first ones and the count
+  // (BALP's query events record the query, not its results), which keeps each access a small record.
+  return [...byPatient].map(([patient, resources]) => restAuditEvent({
+    ...base,
+    ...(patient ? { patient: `Patient/${patient}` } : {}),
+    resources: resources.slice(0, MAX_LISTED),
+    disclosedCount: resources.length,
+  }));
 }
