@@ -10,7 +10,7 @@ const observation = (id: string, patient: string): Observation => ({
 
 describe('restAuditEvents', () => {
   const base = {
-    interaction: 'search-type', method: 'GET', rawQuery: '/Observation?code=x', status: 200, requestId: 'req-1', withheld: 0,
+    interaction: 'search-type', method: 'GET', rawQuery: '/Observation?code=x', status: 200, access: undefined, requestId: 'req-1', withheld: 0,
     recorded: '2026-11-24T12:00:00Z', gateway: { name: 'carebridge', url: `${TEST_BASE_URL}/fhir` }, registry: testRegistry(), baseUrl: TEST_BASE_URL,
   };
 
