@@ -42,8 +42,10 @@ export function createConsentSource(clock: Clock, organizationTtlMs = 60_000): C
       let rows: { resource_type: string; id: string; patient_id: string }[];
       try {
         rows = await sql.query<{ resource_type: string; id: string; patient_id: string }>(
-          `select r.resource_type, r.id, c.patient_id from resource r join resource_compartment c on c.rid = r.rid
-           where (r.resource_type, r.id) in (select * from unnest($1::text[], $2::text[]))`,
+          // Per-key index lookups (`offset 0` keeps them from becoming scans of the ever-growing tables).
+          `select k.resource_type, k.id, c.patient_id from unnest($1::text[], $2::text[]) as k(resource_type, id)
+           cross join lateral (select r.rid from resource r where r.resource_type = k.resource_type and r.id = k.id offset 0) r
+           cross join lateral (select c.patient_id from resource_compartment c where c.rid = r.rid offset 0) c`,
           [references.map((r) => r.type), references.map((r) => r.id)],
         );
       } catch (error) {

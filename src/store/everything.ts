@@ -31,20 +31,24 @@ export async function readEverything(sql: SqlClient, query: EverythingQuery): Pr
   // the record: left out of the compartment walk unless asked for.
   const members = query.types?.includes('AuditEvent') ? '' : ` and c.resource_type <> 'AuditEvent'`;
   const rows = await sql.query<{ content: Resource }>(
+    // Every step is driven from the patient's compartment rows through per-row index lookups (`offset 0` keeps
+    // the planner from turning them into scans of the whole index tables, which grow with every write).
     `with compartment as (
        select c.rid from resource_compartment c where c.patient_id = ${patient}${members}
      ), referenced as (
        -- Shared resources only (practitioners, organizations, locations, medications): anything in some
        -- patient's compartment belongs to that patient's record, not to this one.
-       select distinct t.rid from sp_reference ref
-       join resource t on t.resource_type = ref.target_type and t.id = ref.target_id
-       where ref.rid in (select rid from compartment)
-         and not exists (select 1 from resource_compartment other where other.rid = t.rid)
+       select distinct t.rid from compartment m
+       cross join lateral (select ref.target_type, ref.target_id from sp_reference ref where ref.rid = m.rid and ref.target_id is not null offset 0) ref
+       cross join lateral (select t.rid from resource t where t.resource_type = ref.target_type and t.id = ref.target_id offset 0) t
+       where not exists (select 1 from resource_compartment other where other.rid = t.rid)
+     ), members as (
+       select rid, 1 as grp from compartment union all select rid, 2 from referenced
      )
-     select r.content,
-       case when r.resource_type = 'Patient' and r.id = ${patient} then 0 when r.rid in (select rid from compartment) then 1 else 2 end as grp
-     from resource r
-     where r.rid in (select rid from compartment union all select rid from referenced) and ${filter}
+     select r.content, case when r.resource_type = 'Patient' and r.id = ${patient} then 0 else m.grp end as grp
+     from members m
+     cross join lateral (select * from resource r where r.rid = m.rid offset 0) r
+     where ${filter}
      order by grp, r.rid
      limit ${p.add(query.count + 1)} offset ${p.add(query.offset)}`,
     p.values,
