@@ -79,11 +79,7 @@ export function restAuditEvent(input: RestAuditInput): AuditEvent {
     agent: restAgents(input.actor, input.gateway),
     source: sourceOf(input.gateway),
   };
-  if (input.outcomeDesc) event.outcomeDesc = input.outcomeDesc;
-  const purpose = purposeCoding(input.actor.purposeOfUse);
-  if (purpose) event.purposeOfEvent = [{ coding: [purpose] }];
-  if (entity.length > 0) event.entity = entity;
-  return event;
+  return withDetails(event, input.outcomeDesc, input.actor.purposeOfUse, entity);
 }
 
 export interface SecurityAuditInput {
@@ -119,8 +115,13 @@ export function securityAuditEvent(input: SecurityAuditInput): AuditEvent {
     agent: restAgents(input.actor, input.gateway),
     source: sourceOf(input.gateway),
   };
-  if (input.outcomeDesc) event.outcomeDesc = input.outcomeDesc;
-  const purpose = purposeCoding(input.actor.purposeOfUse);
+  return withDetails(event, input.outcomeDesc, input.actor.purposeOfUse, entity);
+}
+
+/** Adds what an event has only sometimes: the outcome text, the purpose of use and the entities. */
+function withDetails(event: AuditEvent, outcomeDesc: string | undefined, purposeOfUse: string | undefined, entity: AuditEventEntity[]): AuditEvent {
+  if (outcomeDesc) event.outcomeDesc = outcomeDesc;
+  const purpose = purposeCoding(purposeOfUse);
   if (purpose) event.purposeOfEvent = [{ coding: [purpose] }];
   if (entity.length > 0) event.entity = entity;
   return event;

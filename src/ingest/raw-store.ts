@@ -25,21 +25,8 @@ export interface RawMessage {
   reason?: string;
 }
 
-export interface NewRawMessage {
-  receivedAt: string;
-  channel: string;
-  source?: string;
-  sendingApplication?: string;
-  sendingFacility?: string;
-  controlId?: string;
-  messageType?: string;
-  contentHash: string;
-  raw: Buffer;
-  status: RawStatus;
-  ackCode?: string;
-  ack?: string;
-  reason?: string;
-}
+/** A message as first recorded, before the store gives it an id. */
+export type NewRawMessage = Omit<RawMessage, 'id'>;
 
 interface Row {
   id: number;
