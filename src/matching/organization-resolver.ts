@@ -6,6 +6,7 @@
  */
 import type { Identifier, Organization, Resource } from 'fhir/r4.js';
 import type { FhirStore } from '../store/fhir-store.ts';
+import { moveReferences } from '../store/references.ts';
 
 interface Mapped {
   resource: Resource;
@@ -37,9 +38,5 @@ export async function linkRegisteredOrganizations<T extends Mapped>(store: FhirS
   if (replaced.size === 0) return [...resources];
   return resources
     .filter((r) => !(r.resource.resourceType === 'Organization' && replaced.has(`Organization/${r.resource.id}`)))
-    .map((r) => {
-      let json = JSON.stringify(r.resource);
-      for (const [from, to] of replaced) json = json.replaceAll(`"${from}"`, `"${to}"`);
-      return { ...r, resource: JSON.parse(json) as Resource };
-    });
+    .map((r) => ({ ...r, resource: moveReferences(r.resource, replaced) }));
 }

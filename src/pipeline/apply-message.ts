@@ -10,6 +10,7 @@ import type { MappedMessage } from '../mapping/index.ts';
 import { linkRegisteredOrganizations } from '../matching/organization-resolver.ts';
 import type { PatientMatcher } from '../matching/patient-matcher.ts';
 import type { FhirStore } from '../store/fhir-store.ts';
+import { moveReferences } from '../store/references.ts';
 import { readStates } from './ingest-sql.ts';
 import { identifierKey, mergeResource, unchanged } from './merge.ts';
 
@@ -80,10 +81,9 @@ async function resolvePatient(mapped: MappedMessage, ctx: ApplyContext): Promise
   if (!mappedPatient?.id) return mapped.resources;
   const match = await ctx.matcher.match(ctx.store, mapped.event.patient);
   if (match.kind !== 'matched' || match.patientId === mappedPatient.id) return mapped.resources;
-  const from = `Patient/${mappedPatient.id}`;
-  const to = `Patient/${match.patientId}`;
+  const moves = new Map([[`Patient/${mappedPatient.id}`, `Patient/${match.patientId}`]]);
   return mapped.resources.map(({ resource, cleared }) => ({
-    resource: resource === mappedPatient ? { ...resource, id: match.patientId } : (JSON.parse(JSON.stringify(resource).replaceAll(`"${from}"`, `"${to}"`)) as Resource),
+    resource: resource === mappedPatient ? { ...resource, id: match.patientId } : moveReferences(resource, moves),
     cleared,
   }));
 }
