@@ -10,6 +10,7 @@ import type { RequestContext } from '../../src/api/types.ts';
 import { recordRequestAudit } from '../../src/auth/access-layer.ts';
 import { scopeDisclosurePolicy } from '../../src/auth/scope-policy.ts';
 import { gateStore, newDisclosureLog } from '../../src/consent/disclosure-gate.ts';
+import { patientDataTypes } from '../../src/store/search-parameters.ts';
 import { buildHttp, type HttpParts } from '../../src/http.ts';
 import { type Listening, listen } from './gateway.ts';
 
@@ -40,7 +41,6 @@ export async function startUnauthenticatedBaseline(app: App): Promise<Listening>
 export async function startWithoutConsent(app: App): Promise<Listening> {
   const real = app.httpParts.access;
   const auditOptions = { audit: app.audit, clock: app.deps.clock, gateway: app.httpParts.auth.gateway, registry: app.registry, baseUrl: app.config.baseUrl };
-  const isPatientData = (type: string) => type === 'Patient' || app.registry.compartmentParams(type).length > 0;
   const scopesOnly: AccessLayer = {
     authenticate: (req, matched, requestId) => real.authenticate(req, matched, requestId),
     begin(request, matched, req) {
@@ -48,7 +48,7 @@ export async function startWithoutConsent(app: App): Promise<Listening> {
       if (!access) return real.begin(request, matched, req);
       const log = newDisclosureLog();
       const actor = { channel: 'rest' as const, clientId: access.clientId, organizationId: access.organizationId, purposeOfUse: access.purposeOfUse, requestId: request.context.requestId, activity: matched.route.interaction };
-      const store = gateStore(app.deps.store.as(actor), scopeDisclosurePolicy(access), log, { isPatientData });
+      const store = gateStore(app.deps.store.as(actor), scopeDisclosurePolicy(access), log, { isPatientData: patientDataTypes(app.registry) });
       return {
         deps: { ...app.deps, store },
         complete: ({ status, error }) => recordRequestAudit(auditOptions, { request, matched, access, log, decisions: [], status, error }),

@@ -10,12 +10,12 @@ import type { ApiDeps, FhirRequest, RequestContext } from '../api/types.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
 import { restAuditEvents } from '../audit/rest-audit.ts';
 import { consentAuditEvents } from '../audit/consent-audit.ts';
-import { type DisclosureLog, type DisclosurePolicy, gateStore, newDisclosureLog } from '../consent/disclosure-gate.ts';
+import { type DisclosureLog, type DisclosurePolicy, chainPolicies, gateStore, newDisclosureLog } from '../consent/disclosure-gate.ts';
 import { checkConsentWrite } from '../consent/consent-writes.ts';
 import { type ConsentDecisionRecord, type ConsentEnforcementDeps, type ConsentRequestContext, createConsentPolicy } from '../consent/enforce.ts';
 import type { Clock } from '../shared/clock.ts';
 import { GatewayError } from '../shared/errors.ts';
-import type { SearchParamRegistry } from '../store/search-parameters.ts';
+import { type SearchParamRegistry, patientDataTypes } from '../store/search-parameters.ts';
 import type { AccessGrant } from './access-grant.ts';
 import type { ResourceServer } from './resource-server.ts';
 import { ADMIN_SCOPE } from './scopes.ts';
@@ -50,7 +50,7 @@ export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
     },
     begin(request, matched) {
       const access = request.context.access;
-      const gateOptions = { isPatientData: (type: string) => type === 'Patient' || options.registry.compartmentParams(type).length > 0 };
+      const gateOptions = { isPatientData: patientDataTypes(options.registry) };
       if (!access) {
         // Discovery only: a store that discloses nothing, so no route can read data without a caller.
         const nothing: DisclosurePolicy = { filter: async (resources) => resources.map(() => undefined) };
@@ -71,7 +71,7 @@ export function createAccessLayer(options: AccessLayerOptions): AccessLayer {
       const consent = createConsentPolicy(options.consent, consentContext(access, request));
       const writer = { organizationId: access.organizationId, isAdmin: access.scopes.special.includes(ADMIN_SCOPE) };
       const readable = matched.route.operation === 'access-log' ? ['AuditEvent'] : [];
-      const store = gateStore(actorStore, chain([scopeDisclosurePolicy(access, readable), consent, ...(options.policies?.(access, request) ?? [])]), log, {
+      const store = gateStore(actorStore, chainPolicies([scopeDisclosurePolicy(access, readable), consent, ...(options.policies?.(access, request) ?? [])]), log, {
         ...gateOptions,
         guardWrite: (resource, inner) => checkConsentWrite(resource, writer, inner),
       });
@@ -140,21 +140,6 @@ function consentContext(access: AccessGrant, request: FhirRequest): ConsentReque
     };
   }
   return context;
-}
-
-function chain(policies: DisclosurePolicy[]): DisclosurePolicy {
-  return {
-    async filter(resources, store) {
-      let current: (typeof resources[number] | undefined)[] = [...resources];
-      for (const policy of policies) {
-        const present = current.filter((r) => r !== undefined);
-        const decided = await policy.filter(present, store);
-        let i = 0;
-        current = current.map((r) => (r === undefined ? undefined : decided[i++]));
-      }
-      return current;
-    },
-  };
 }
 
 function rawQuery(request: FhirRequest): string {

@@ -47,6 +47,22 @@ export interface GateOptions {
   guardWrite?(resource: Resource, store: FhirStore): Promise<void>;
 }
 
+/** Policies applied in turn: each decides only what the ones before it let through. */
+export function chainPolicies(policies: readonly DisclosurePolicy[]): DisclosurePolicy {
+  return {
+    async filter(resources, store) {
+      let current: (Resource | undefined)[] = [...resources];
+      for (const policy of policies) {
+        const present = current.filter((r): r is Resource => r !== undefined);
+        const decided = await policy.filter(present, store);
+        let i = 0;
+        current = current.map((r) => (r === undefined ? undefined : decided[i++]));
+      }
+      return current;
+    },
+  };
+}
+
 export function gateStore(inner: FhirStore, policy: DisclosurePolicy, log: DisclosureLog, options: GateOptions): FhirStore {
   return new GatedStore(inner, policy, log, options);
 }

@@ -109,6 +109,11 @@ function compileForType(param: SearchParameter, type: string): SearchParamDef | 
   };
 }
 
+/** Types holding patient data (Patient and every type in its compartment); counting them would reveal withheld matches. */
+export function patientDataTypes(registry: SearchParamRegistry): (type: string) => boolean {
+  return (type) => type === 'Patient' || registry.compartmentParams(type).length > 0;
+}
+
 /** The 146 concrete R4 resource types, from the FHIRPath engine's R4 model (every type derived from Resource). */
 export function listResourceTypes(): string[] {
   const parents = (r4Model as { type2Parent: Record<string, string> }).type2Parent;

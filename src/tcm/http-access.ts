@@ -12,10 +12,11 @@ import { restAuditEvents } from '../audit/rest-audit.ts';
 import type { AccessGrant } from '../auth/access-grant.ts';
 import { scopeDisclosurePolicy } from '../auth/scope-policy.ts';
 import { type Permission, allows } from '../auth/scopes.ts';
-import { type DisclosurePolicy, gateStore, newDisclosureLog } from '../consent/disclosure-gate.ts';
+import { type DisclosurePolicy, chainPolicies, gateStore, newDisclosureLog } from '../consent/disclosure-gate.ts';
 import { createConsentPolicy } from '../consent/enforce.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { FhirStore, WriteActor } from '../store/fhir-store.ts';
+import { patientDataTypes } from '../store/search-parameters.ts';
 
 export interface HttpAccess {
   grant: AccessGrant;
@@ -31,21 +32,6 @@ export interface HttpAccess {
 export function requireScopes(grant: AccessGrant, code: string, needs: readonly (readonly [string, Permission])[]): void {
   const missing = needs.filter(([type, permission]) => !allows(grant.scopes, type, permission));
   if (missing.length > 0) throw new GatewayError(code, 'forbidden', `The access token needs ${missing.map(([type, p]) => `system/${type}.${p}`).join(', ')}`);
-}
-
-function chain(policies: DisclosurePolicy[]): DisclosurePolicy {
-  return {
-    async filter(resources, store) {
-      let current: (Resource | undefined)[] = [...resources];
-      for (const policy of policies) {
-        const present = current.filter((r): r is Resource => r !== undefined);
-        const decided = await policy.filter(present, store);
-        let i = 0;
-        current = current.map((r) => (r === undefined ? undefined : decided[i++]));
-      }
-      return current;
-    },
-  };
 }
 
 export interface HttpAccessOptions {
@@ -66,8 +52,7 @@ export async function openHttpAccess(context: ModuleContext, req: Request, reque
   const writer = context.store.as(actor);
   const consent = createConsentPolicy(context.consent, { clientId: grant.clientId, organizationId: grant.organizationId, purposeOfUse: grant.purposeOfUse, breakGlassAllowed: grant.breakGlassAllowed });
   const log = newDisclosureLog();
-  const isPatientData = (type: string) => type === 'Patient' || context.registry.compartmentParams(type).length > 0;
-  const store = gateStore(writer, chain([scopeDisclosurePolicy(grant), consent, ...extra(grant)]), log, { isPatientData });
+  const store = gateStore(writer, chainPolicies([scopeDisclosurePolicy(grant), consent, ...extra(grant)]), log, { isPatientData: patientDataTypes(context.registry) });
   return {
     grant,
     store,
