@@ -7,17 +7,13 @@ import type { Bundle, Subscription } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, jsonBody } from '../support/app.ts';
 import { enginesUnderTest } from '../support/databases.ts';
-import { type Receiver, eventNumbers, startReceiver, waitFor } from './support/receiver.ts';
+import { type Receiver, eventNumbers, waitFor, receiverPool } from './support/receiver.ts';
 import { admit, createPatient, discharge, readSubscription, startNotifyApp, subscribe } from './support/world.ts';
 
 describe.each(enginesUnderTest())('delivery reliability (%s)', (engine) => {
   let t: TestApp;
-  const receivers: Receiver[] = [];
-  const receiver = async () => {
-    const r = await startReceiver();
-    receivers.push(r);
-    return r;
-  };
+  const receivers = receiverPool();
+  const receiver = receivers.start;
   const dischargeOne = async () => discharge(t, await admit(t, await createPatient(t)));
 
   beforeAll(async () => {
@@ -25,7 +21,7 @@ describe.each(enginesUnderTest())('delivery reliability (%s)', (engine) => {
   });
   afterAll(async () => {
     await t.close();
-    for (const r of receivers) await r.close();
+    await receivers.closeAll();
   });
 
   it('retries a receiver that is down and delivers when it is back, same event number and bundle id', async () => {

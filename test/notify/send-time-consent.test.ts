@@ -9,7 +9,7 @@ import { type TestApp, jsonBody } from '../support/app.ts';
 import { registerClient, tokenFor } from '../support/clients.ts';
 import { type ConsentWorld, ORG, POLICY, buildConsentWorld } from '../support/consent-world.ts';
 import { enginesUnderTest } from '../support/databases.ts';
-import { type Receiver, eventNumbers, startReceiver, waitFor } from './support/receiver.ts';
+import { eventNumbers, waitFor, receiverPool } from './support/receiver.ts';
 import { ACT, startNotifyApp, subscribe } from './support/world.ts';
 
 const acoActor = { role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP' }] }, reference: { reference: `Organization/${ORG.aco}` } };
@@ -17,12 +17,8 @@ const acoActor = { role: { coding: [{ system: 'http://terminology.hl7.org/CodeSy
 describe.each(enginesUnderTest())('consent and authorization at send time (%s)', (engine) => {
   let t: TestApp;
   let world: ConsentWorld;
-  const receivers: Receiver[] = [];
-  const receiver = async () => {
-    const r = await startReceiver();
-    receivers.push(r);
-    return r;
-  };
+  const receivers = receiverPool();
+  const receiver = receivers.start;
 
   beforeAll(async () => {
     t = await startNotifyApp(engine);
@@ -30,7 +26,7 @@ describe.each(enginesUnderTest())('consent and authorization at send time (%s)',
   });
   afterAll(async () => {
     await t.close();
-    for (const r of receivers) await r.close();
+    await receivers.closeAll();
   });
 
   const dischargeAsHospital = async (patientId: string) => {

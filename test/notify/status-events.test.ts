@@ -7,24 +7,20 @@ import type { Bundle, Parameters } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, jsonBody } from '../support/app.ts';
 import { enginesUnderTest } from '../support/databases.ts';
-import { type Receiver, eventNumbers, parameter, partOf, startReceiver, waitFor } from './support/receiver.ts';
+import { eventNumbers, parameter, partOf, waitFor, receiverPool } from './support/receiver.ts';
 import { admit, createPatient, discharge, startNotifyApp, subscribe } from './support/world.ts';
 
 describe.each(enginesUnderTest())('$status, $events, numbering and corrections (%s)', (engine) => {
   let t: TestApp;
-  const receivers: Receiver[] = [];
-  const receiver = async () => {
-    const r = await startReceiver();
-    receivers.push(r);
-    return r;
-  };
+  const receivers = receiverPool();
+  const receiver = receivers.start;
 
   beforeAll(async () => {
     t = await startNotifyApp(engine);
   });
   afterAll(async () => {
     await t.close();
-    for (const r of receivers) await r.close();
+    await receivers.closeAll();
   });
 
   const statusOf = async (id: string): Promise<Parameters> => {

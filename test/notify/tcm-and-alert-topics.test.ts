@@ -10,23 +10,19 @@ import { registerClient, tokenFor } from '../support/clients.ts';
 import { type ConsentWorld, ORG as CONSENT_ORG, POLICY, buildConsentWorld } from '../support/consent-world.ts';
 import { enginesUnderTest } from '../support/databases.ts';
 import { ORG, type TcmWorld, buildTcmWorld } from '../tcm/tcm-world.ts';
-import { type Receiver, eventNumbers, parameter, partOf, startReceiver, waitFor } from './support/receiver.ts';
+import { eventNumbers, parameter, partOf, waitFor, receiverPool } from './support/receiver.ts';
 import { FAST_NOTIFY, startNotifyApp, subscribe } from './support/world.ts';
 
 describe.each(enginesUnderTest())('tcm-task-change (%s)', (engine) => {
   let world: TcmWorld;
-  const receivers: Receiver[] = [];
-  const receiver = async () => {
-    const r = await startReceiver();
-    receivers.push(r);
-    return r;
-  };
+  const receivers = receiverPool();
+  const receiver = receivers.start;
   beforeAll(async () => {
     world = await buildTcmWorld(engine, FAST_NOTIFY);
   });
   afterAll(async () => {
     await world.close();
-    for (const r of receivers) await r.close();
+    await receivers.closeAll();
   });
 
   it("numbers the discharge's TCM Tasks with it and sends them only to who may see them", async () => {
@@ -61,19 +57,15 @@ describe.each(enginesUnderTest())('tcm-task-change (%s)', (engine) => {
 describe.each(enginesUnderTest())('break-glass-alert (%s)', (engine) => {
   let world: ConsentWorld;
   let t: Awaited<ReturnType<typeof startNotifyApp>>;
-  const receivers: Receiver[] = [];
-  const receiver = async () => {
-    const r = await startReceiver();
-    receivers.push(r);
-    return r;
-  };
+  const receivers = receiverPool();
+  const receiver = receivers.start;
   beforeAll(async () => {
     t = await startNotifyApp(engine);
     world = await buildConsentWorld(t);
   });
   afterAll(async () => {
     await t.close();
-    for (const r of receivers) await r.close();
+    await receivers.closeAll();
   });
 
   it('alerts privacy officers and the addressed practice, and no one else', async () => {

@@ -73,6 +73,26 @@ export async function startReceiver(path = '/hook'): Promise<Receiver> {
 }
 
 /** The status Parameters of a backport notification. */
+/** Receivers started by one suite, closed together when it ends. */
+export interface ReceiverPool {
+  start(): Promise<Receiver>;
+  closeAll(): Promise<void>;
+}
+
+export function receiverPool(): ReceiverPool {
+  const started: Receiver[] = [];
+  return {
+    async start() {
+      const receiver = await startReceiver();
+      started.push(receiver);
+      return receiver;
+    },
+    async closeAll() {
+      for (const receiver of started.splice(0)) await receiver.close();
+    },
+  };
+}
+
 export function statusOf(bundle: Bundle): Parameters {
   return bundle.entry?.[0]?.resource as Parameters;
 }
