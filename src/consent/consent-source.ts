@@ -8,54 +8,61 @@ import { GatewayError } from '../shared/errors.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { SqlClient } from '../store/db.ts';
 
-export interface ConsentSource {
-  /** Consents by patient id, read through `sql` (the current transaction's); throws 503 when they cannot be read (fail closed). */
-  consentsOf(sql: SqlClient, patientIds: readonly string[]): Promise<Map<string, Consent[]>>;
-  organizationIdentifiers(sql: SqlClient, organizationId: string): Promise<Identifier[]>;
+/** What the resources about to be disclosed need decided: whose record each is in, and those patients' consents. */
+export interface ConsentFacts {
   /** The patients each stored resource belongs to, as recorded at write time (`Type/id` → patient ids). */
-  compartmentsOf(sql: SqlClient, references: readonly { type: string; id: string }[]): Promise<Map<string, string[]>>;
+  compartments: Map<string, string[]>;
+  /** Consents (any status) by patient id, for the patients asked for and every patient found in `compartments`. */
+  consents: Map<string, Consent[]>;
+}
+
+export interface ConsentSource {
+  /**
+   * Reads the consent facts of `references` and of `patientIds` in one statement, through `sql` (the current
+   * transaction's); throws 503 when they cannot be read (fail closed).
+   */
+  read(sql: SqlClient, references: readonly { type: string; id: string }[], patientIds: readonly string[]): Promise<ConsentFacts>;
+  organizationIdentifiers(sql: SqlClient, organizationId: string): Promise<Identifier[]>;
 }
 
 export function createConsentSource(clock: Clock, organizationTtlMs = 60_000): ConsentSource {
   const organizations = new Map<string, { identifiers: Identifier[]; readAt: number }>();
   return {
-    async consentsOf(sql, patientIds) {
-      const result = new Map<string, Consent[]>(patientIds.map((id) => [id, []]));
-      if (patientIds.length === 0) return result;
-      let rows: { patient_id: string; content: Consent }[];
+    async read(sql, references, patientIds) {
+      const facts: ConsentFacts = { compartments: new Map(), consents: new Map(patientIds.map((id) => [id, []])) };
+      if (references.length === 0 && patientIds.length === 0) return facts;
+      let rows: { resource: string | null; patient_id: string; content: Consent | null }[];
       try {
-        rows = await sql.query<{ patient_id: string; content: Consent }>(
-          `select ref.target_id as patient_id, r.content from sp_reference ref join resource r on r.rid = ref.rid
-           where ref.resource_type = 'Consent' and ref.code = 'patient' and ref.target_type = 'Patient'
-             and ref.target_id = any($1::text[]) and not r.deleted`,
-          [[...patientIds]],
-        );
-      } catch (error) {
-        throw new GatewayError('CNS-UNAVAILABLE', 'unavailable', 'Consent cannot be checked; nothing was disclosed', { cause: error });
-      }
-      for (const row of rows) result.get(row.patient_id)?.push(row.content);
-      return result;
-    },
-    async compartmentsOf(sql, references) {
-      const result = new Map<string, string[]>();
-      if (references.length === 0) return result;
-      let rows: { resource_type: string; id: string; patient_id: string }[];
-      try {
-        rows = await sql.query<{ resource_type: string; id: string; patient_id: string }>(
+        rows = await sql.query(
           // Per-key index lookups (`offset 0` keeps them from becoming scans of the ever-growing tables).
-          `select k.resource_type, k.id, c.patient_id from unnest($1::text[], $2::text[]) as k(resource_type, id)
-           cross join lateral (select r.rid from resource r where r.resource_type = k.resource_type and r.id = k.id offset 0) r
-           cross join lateral (select c.patient_id from resource_compartment c where c.rid = r.rid offset 0) c`,
-          [references.map((r) => r.type), references.map((r) => r.id)],
+          `with stored as (
+             select k.resource_type || '/' || k.id as resource, c.patient_id from unnest($1::text[], $2::text[]) as k(resource_type, id)
+             cross join lateral (select r.rid from resource r where r.resource_type = k.resource_type and r.id = k.id offset 0) r
+             cross join lateral (select c.patient_id from resource_compartment c where c.rid = r.rid offset 0) c
+           ), patients as (
+             select unnest($3::text[]) as patient_id union select patient_id from stored
+           )
+           select resource, patient_id, null::jsonb as content from stored
+           union all
+           select null, ref.target_id, r.content from patients p
+           cross join lateral (
+             select ref.rid, ref.target_id from sp_reference ref
+             where ref.resource_type = 'Consent' and ref.code = 'patient' and ref.target_type = 'Patient' and ref.target_id = p.patient_id offset 0
+           ) ref
+           join resource r on r.rid = ref.rid and not r.deleted`,
+          [references.map((r) => r.type), references.map((r) => r.id), [...patientIds]],
         );
       } catch (error) {
         throw new GatewayError('CNS-UNAVAILABLE', 'unavailable', 'Consent cannot be checked; nothing was disclosed', { cause: error });
       }
       for (const row of rows) {
-        const key = `${row.resource_type}/${row.id}`;
-        result.set(key, [...(result.get(key) ?? []), row.patient_id]);
+        if (row.resource !== null) {
+          facts.compartments.set(row.resource, [...(facts.compartments.get(row.resource) ?? []), row.patient_id]);
+          if (!facts.consents.has(row.patient_id)) facts.consents.set(row.patient_id, []);
+        }
       }
-      return result;
+      for (const row of rows) if (row.content) facts.consents.get(row.patient_id)?.push(row.content);
+      return facts;
     },
     async organizationIdentifiers(sql, organizationId) {
       const now = clock.now().getTime();

@@ -62,14 +62,13 @@ export function createConsentPolicy(deps: ConsentEnforcementDeps, ctx: ConsentRe
       // access-log rules; an alert goes to its sender and recipients only, whatever the patient's consent.
       const alerts = resources.map((resource) => isSecurityAlert(resource));
       const exempt = resources.map((resource, i) => resource.resourceType === 'AuditEvent' || alerts[i] === true);
-      const stored = await deps.source.compartmentsOf(store.sql, resources.filter((_, i) => !exempt[i]).map((r) => ({ type: r.resourceType, id: r.id ?? '' })));
-      const patientsByResource = resources.map((resource, i) =>
-        exempt[i] ? [] : [...new Set([...patientsOf(resource, deps.registry, deps.baseUrl), ...(stored.get(`${resource.resourceType}/${resource.id}`) ?? [])])],
-      );
+      const derived = resources.map((resource, i) => (exempt[i] ? [] : patientsOf(resource, deps.registry, deps.baseUrl)));
+      const references = resources.filter((_, i) => !exempt[i]).map((r) => ({ type: r.resourceType, id: r.id ?? '' }));
+      const { compartments: stored, consents } = await deps.source.read(store.sql, references, [...new Set(derived.flat())]);
+      const patientsByResource = resources.map((resource, i) => [...new Set([...(derived[i] ?? []), ...(stored.get(`${resource.resourceType}/${resource.id}`) ?? [])])]);
       const patientIds = [...new Set(patientsByResource.flat())];
       if (patientIds.length === 0 && resources.every((r) => (r.meta?.security ?? []).length === 0)) return resources.map((resource, i) => (alerts[i] && !addressedTo(resource, ctx.organizationId) ? undefined : resource));
-      const [consents, identifiers, overrides] = await Promise.all([
-        deps.source.consentsOf(store.sql, patientIds),
+      const [identifiers, overrides] = await Promise.all([
         deps.source.organizationIdentifiers(store.sql, ctx.organizationId),
         emergency && ctx.breakGlassAllowed ? deps.breakGlass.active(store, ctx.clientId, patientIds) : Promise.resolve(new Set<string>()),
       ]);
