@@ -6,6 +6,7 @@
 import type { Resource } from 'fhir/r4.js';
 import type { SqlClient } from './db.ts';
 import type { SearchResult } from './fhir-store.ts';
+import { AUDIT_TYPE, COMPARTMENT_KEY } from './audit-log.ts';
 import { SqlParams } from './search/sql-params.ts';
 
 export interface EverythingQuery {
@@ -21,20 +22,22 @@ export interface EverythingQuery {
 export async function readEverything(sql: SqlClient, query: EverythingQuery): Promise<SearchResult> {
   const p = new SqlParams();
   const patient = p.add(query.patientId);
+  const since = query.since ? p.add(query.since) : undefined;
   const filters: string[] = ['not r.deleted'];
-  if (query.since) filters.push(`r.last_updated >= ${p.add(query.since)}::timestamptz`);
-  // The access log is not part of the record: AuditEvents come only when asked for by _type.
+  if (since) filters.push(`r.last_updated >= ${since}::timestamptz`);
   if (query.types && query.types.length > 0) filters.push(`r.resource_type = any(${p.add(query.types)}::text[])`);
-  else filters.push(`r.resource_type <> 'AuditEvent'`);
   const filter = filters.join(' and ');
-  // The access log grows with every access and its references (the requesting organizations) are not part of
-  // the record: left out of the compartment walk unless asked for.
-  const members = query.types?.includes('AuditEvent') ? '' : ` and c.resource_type <> 'AuditEvent'`;
+  // The access log (src/store/audit-log.ts) is not part of the record: the patient's AuditEvents come after
+  // it, only when _type asks for them, and what they reference (the requesters) is not walked.
+  const auditLog = query.types?.includes(AUDIT_TYPE)
+    ? `union all select a.content, 3, a.seq from audit_event a
+       where a.keys @> ${p.add([`${COMPARTMENT_KEY}=${query.patientId}`])}::text[]${since ? ` and a.last_updated >= ${since}::timestamptz` : ''}`
+    : '';
   const rows = await sql.query<{ content: Resource }>(
     // Every step is driven from the patient's compartment rows through per-row index lookups (`offset 0` keeps
     // the planner from turning them into scans of the whole index tables, which grow with every write).
     `with compartment as (
-       select c.rid from resource_compartment c where c.patient_id = ${patient}${members}
+       select c.rid from resource_compartment c where c.patient_id = ${patient}
      ), referenced as (
        -- Shared resources only (practitioners, organizations, locations, medications): anything in some
        -- patient's compartment belongs to that patient's record, not to this one.
@@ -45,11 +48,12 @@ export async function readEverything(sql: SqlClient, query: EverythingQuery): Pr
      ), members as (
        select rid, 1 as grp from compartment union all select rid, 2 from referenced
      )
-     select r.content, case when r.resource_type = 'Patient' and r.id = ${patient} then 0 else m.grp end as grp
+     select r.content, case when r.resource_type = 'Patient' and r.id = ${patient} then 0 else m.grp end as grp, r.rid as ord
      from members m
      cross join lateral (select * from resource r where r.rid = m.rid offset 0) r
      where ${filter}
-     order by grp, r.rid
+     ${auditLog}
+     order by grp, ord
      limit ${p.add(query.count + 1)} offset ${p.add(query.offset)}`,
     p.values,
   );

@@ -21,12 +21,14 @@ import type {
   WriteMethod,
   WriteOptions,
 } from './fhir-store.ts';
+import { AUDIT_TYPE, appendAuditEvents, appendOnly, auditHistory, readAuditEvents } from './audit-log.ts';
 import { type EverythingQuery, readEverything } from './everything.ts';
 import { readHistory } from './history.ts';
 import { writeIndexRows } from './index-writer.ts';
 import { addTargetCompartments } from './target-compartments.ts';
 import { indexResource } from './indexer.ts';
 import { type BatchContext, type CurrentRow, insertMany, readCurrentRows, updateMany, withoutVersionMeta } from './write-many.ts';
+import { auditEventsReferencing, searchAuditLog } from './search/audit-search.ts';
 import { executeSearch } from './search/execute.ts';
 import type { SearchQuery } from './search/query.ts';
 import type { SearchParamRegistry } from './search-parameters.ts';
@@ -86,15 +88,33 @@ class PgStore implements FhirStore {
 
   async create<T extends Resource>(resource: T, options: { id?: string } = {}): Promise<T> {
     const id = options.id ?? randomUUID();
+    if (resource.resourceType === AUDIT_TYPE) return (await this.appendAudit([{ ...resource, id }]))[0] as T;
     return this.tx(async (store) => (await store.put({ ...resource, id }, undefined, 'POST')).resource);
   }
 
   async createMany<T extends Resource>(resources: T[]): Promise<T[]> {
     if (resources.length === 0) return [];
-    return this.tx((store) => insertMany(store.batchContext(), resources));
+    if (resources.every((r) => r.resourceType === AUDIT_TYPE)) return this.appendAudit(resources);
+    if (resources.every((r) => r.resourceType !== AUDIT_TYPE)) return this.tx((store) => insertMany(store.batchContext(), resources));
+    return this.tx(async (store) => {
+      const audit = await store.appendAudit(resources.filter((r) => r.resourceType === AUDIT_TYPE));
+      const others = await insertMany(store.batchContext(), resources.filter((r) => r.resourceType !== AUDIT_TYPE));
+      return resources.map((r) => (r.resourceType === AUDIT_TYPE ? audit.shift() : others.shift()) as T);
+    });
+  }
+
+  /** AuditEvents go to the append-only audit log (one statement, atomic on its own). */
+  private appendAudit<T extends Resource>(events: readonly T[]): Promise<T[]> {
+    const { registry, baseUrl, validate, clock } = this.options;
+    return appendAuditEvents(this.sql, events, clock.now().toISOString(), { registry, baseUrl, ...(validate ? { validate } : {}) });
   }
 
   async read(resourceType: string, id: string): Promise<Resource> {
+    if (resourceType === AUDIT_TYPE) {
+      const [event] = await readAuditEvents(this.sql, [id]);
+      if (!event) throw notFound(resourceType, id);
+      return event;
+    }
     const row = await this.current(resourceType, id, false);
     if (!row) throw notFound(resourceType, id);
     if (row.deleted) throw gone(resourceType, id);
@@ -102,12 +122,18 @@ class PgStore implements FhirStore {
   }
 
   async find(resourceType: string, id: string): Promise<Resource | undefined> {
+    if (resourceType === AUDIT_TYPE) return (await readAuditEvents(this.sql, [id]))[0];
     const row = await this.current(resourceType, id, false);
     return row && !row.deleted ? row.content : undefined;
   }
 
   async vread(resourceType: string, id: string, versionId: string): Promise<Resource> {
     if (!/^\d{1,9}$/.test(versionId)) throw notFound(resourceType, id, versionId);
+    if (resourceType === AUDIT_TYPE) {
+      const [event] = versionId === '1' ? await readAuditEvents(this.sql, [id]) : [];
+      if (!event) throw notFound(resourceType, id, versionId);
+      return event;
+    }
     const rows = await this.sql.query<{ content: Resource | null }>(
       `select v.content from resource_version v join resource r on r.rid = v.rid
        where r.resource_type = $1 and r.id = $2 and v.version_id = $3`,
@@ -121,12 +147,18 @@ class PgStore implements FhirStore {
 
   async update<T extends Resource>(resource: T, options: WriteOptions = {}): Promise<UpdateResult<T>> {
     checkId(resource);
+    if (resource.resourceType === AUDIT_TYPE) {
+      // Update-as-create only: an audit record that exists is never replaced.
+      if (options.ifMatch !== undefined) throw appendOnly();
+      return { resource: (await this.appendAudit([resource]))[0] as T, created: true, changed: true };
+    }
     return this.tx((store) => store.put(resource, options.ifMatch, 'PUT'));
   }
 
   async updateMany<T extends Resource>(resources: readonly T[]): Promise<UpdateResult<T>[]> {
     for (const resource of resources) checkId(resource);
     if (resources.length === 0) return [];
+    if (resources.some((r) => r.resourceType === AUDIT_TYPE)) throw appendOnly();
     return this.tx(async (store) => {
       // Listeners that act after each single write see the store between writes: write one at a time for them.
       if ((this.options.listeners ?? []).some((l) => l.onChange)) {
@@ -140,9 +172,12 @@ class PgStore implements FhirStore {
 
   async findMany(refs: readonly { resourceType: string; id: string }[], options: { lock?: boolean } = {}): Promise<(Resource | undefined)[]> {
     const keys = refs.map((r) => `${r.resourceType}/${r.id}`);
-    const rows = await this.currentMany(keys, options.lock === true);
-    return keys.map((key) => {
-      const row = rows.get(key);
+    const rows = await this.currentMany(keys.filter((key) => !key.startsWith(`${AUDIT_TYPE}/`)), options.lock === true);
+    const auditIds = refs.filter((r) => r.resourceType === AUDIT_TYPE).map((r) => r.id);
+    const events = new Map((await readAuditEvents(this.sql, auditIds)).map((event, i) => [auditIds[i], event]));
+    return refs.map((ref, i) => {
+      if (ref.resourceType === AUDIT_TYPE) return events.get(ref.id);
+      const row = rows.get(keys[i] as string);
       return row && !row.deleted ? row.content : undefined;
     });
   }
@@ -169,6 +204,7 @@ class PgStore implements FhirStore {
   }
 
   async patch(resourceType: string, id: string, operations: Operation[], options: WriteOptions = {}): Promise<Resource> {
+    if (resourceType === AUDIT_TYPE) throw appendOnly();
     return this.tx(async (store) => {
       const row = await store.current(resourceType, id, true);
       if (!row) throw notFound(resourceType, id);
@@ -183,6 +219,7 @@ class PgStore implements FhirStore {
   }
 
   async delete(resourceType: string, id: string, options: WriteOptions = {}): Promise<void> {
+    if (resourceType === AUDIT_TYPE) throw appendOnly();
     await this.tx(async (store) => {
       const row = await store.current(resourceType, id, true);
       if (!row || row.deleted) return;
@@ -205,12 +242,26 @@ class PgStore implements FhirStore {
   }
 
   history(query: HistoryQuery): Promise<HistoryPage> {
-    return readHistory(this.sql, query);
+    return query.resourceType === AUDIT_TYPE ? auditHistory(this.sql, query) : readHistory(this.sql, query);
   }
 
-  search(query: SearchQuery): Promise<SearchResult> {
+  async search(query: SearchQuery): Promise<SearchResult> {
     const { registry, baseUrl, clock, maxIncludes } = this.options;
-    return executeSearch(query, { sql: this.sql, registry, baseUrl, now: clock.now(), maxIncludes });
+    const context = { sql: this.sql, registry, baseUrl, now: clock.now(), maxIncludes };
+    if (query.resourceType === AUDIT_TYPE) return searchAuditLog(query, { ...context, readMany: (refs) => this.findMany(refs) });
+    const auditSpecs = query.revinclude.filter((spec) => spec.sourceType === AUDIT_TYPE);
+    const result = await executeSearch({ ...query, revinclude: query.revinclude.filter((spec) => spec.sourceType !== AUDIT_TYPE) }, context);
+    // Audit events that reference the page (`_revinclude=AuditEvent:entity`) come from the audit log.
+    const matches = result.entries.filter((entry) => entry.mode === 'match').map((entry) => entry.resource);
+    const included = new Set<string>();
+    for (const spec of auditSpecs) {
+      for (const event of await auditEventsReferencing(this.sql, matches, spec, registry, maxIncludes)) {
+        if (included.has(event.id as string)) continue;
+        included.add(event.id as string);
+        result.entries.push({ resource: event, mode: 'include' });
+      }
+    }
+    return result;
   }
 
   everything(query: EverythingQuery): Promise<SearchResult> {

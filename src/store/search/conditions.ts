@@ -131,7 +131,7 @@ function referenceValueCondition(filter: ParamFilter, t: string, value: string, 
 }
 
 /** Range semantics of https://hl7.org/fhir/R4/search.html#prefix over half-open [low, high) ranges. */
-function dateComparison(prefix: Prefix, low: string, high: string, range: DateRange, ctx: ConditionContext): string {
+export function dateComparison(prefix: Prefix, low: string, high: string, range: DateRange, ctx: ConditionContext): string {
   const p = ctx.params;
   const at = (instant: string) => `${p.add(instant)}::timestamptz`;
   const contained = () => `(${low} >= ${at(range.low)} and ${high} <= ${at(range.high)})`;
