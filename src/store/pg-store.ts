@@ -105,8 +105,8 @@ class PgStore implements FhirStore {
 
   /** AuditEvents go to the append-only audit log (one statement, atomic on its own). */
   private appendAudit<T extends Resource>(events: readonly T[]): Promise<T[]> {
-    const { registry, baseUrl, validate, clock } = this.options;
-    return appendAuditEvents(this.sql, events, clock.now().toISOString(), { registry, baseUrl, ...(validate ? { validate } : {}) });
+    const { registry, baseUrl, clock } = this.options;
+    return appendAuditEvents(this.sql, events, clock.now().toISOString(), { registry, baseUrl });
   }
 
   async read(resourceType: string, id: string): Promise<Resource> {

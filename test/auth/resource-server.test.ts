@@ -9,6 +9,7 @@ import { fixedClock } from '../../src/shared/clock.ts';
 import { type TestApp, jsonBody, startTestApp } from '../support/app.ts';
 import { registerClient, tokenFor } from '../support/clients.ts';
 import { enginesUnderTest } from '../support/databases.ts';
+import { expectValidAuditTrail } from '../support/audit-trail.ts';
 
 const bearer = (token: string, init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
 const patient = (family: string): Patient => ({ resourceType: 'Patient', identifier: [{ system: 'urn:rs', value: family }], name: [{ family }] });
@@ -149,5 +150,11 @@ describe.each(enginesUnderTest())('resource server on %s', (engine) => {
     const update = await t.api(`/AuditEvent/${forA[0]?.id}`, jsonBody({ ...forA[0] }, {}, 'PUT'));
     expect(update.status).toBe(403);
     expect((await t.api(`/AuditEvent/${forA[0]?.id}`, { method: 'DELETE' })).status).toBe(403);
+  });
+
+  it('leaves only valid FHIR R4 AuditEvents behind (logins, reads, searches, refusals)', async () => {
+    await t.app.audit.flush();
+    const events = await expectValidAuditTrail(t.app);
+    expect([...new Set(events.map((e) => e.type.code))].sort()).toEqual(['110113', '110114', 'rest']);
   });
 });

@@ -7,6 +7,7 @@ import type { AuditEvent, Bundle, Communication, Condition, Consent, Encounter, 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/shared/clock.ts';
 import { type TestApp, jsonBody, startTestApp } from '../support/app.ts';
+import { expectValidAuditTrail } from '../support/audit-trail.ts';
 import { type ConsentWorld, ORG, POLICY, type WorldPatient, buildConsentWorld, idsIn } from '../support/consent-world.ts';
 
 const DENY_ALL = { status: 'active' as const, policyRule: POLICY('OPTOUT'), provision: { type: 'deny' as const } };
@@ -173,5 +174,11 @@ describe('consent enforcement over HTTP', () => {
     expect(decisions.some((e) => e.outcome === '0' && e.agent.some((a) => a.who?.reference === `Organization/${ORG.gp}`))).toBe(true);
     expect((await as('aco', 'CAREMGT', `/Patient/${p.id}/$access-log`)).status).toBe(404);
     expect((await as('social', 'TREAT', `/Patient/${p.id}/$access-log`)).status).toBe(403);
+  });
+
+  it('leaves only valid FHIR R4 AuditEvents behind (consent decisions, break-the-glass, access log reads)', async () => {
+    await t.app.audit.flush();
+    const events = await expectValidAuditTrail(t.app);
+    expect(events.some((e) => e.subtype?.some((s) => s.code === 'AuthZ-Consent'))).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
 import type { Bundle, Encounter } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, jsonBody } from '../support/app.ts';
+import { expectValidAuditTrail } from '../support/audit-trail.ts';
 import { enginesUnderTest } from '../support/databases.ts';
 import { type Receiver, eventNumbers, notificationType, parameter, partOf, startReceiver, statusOf, waitFor } from './support/receiver.ts';
 import { admit, createPatient, discharge, readSubscription, startNotifyApp, subscribe, postSubscription } from './support/world.ts';
@@ -86,5 +87,11 @@ describe.each(enginesUnderTest())('discharge notifications (%s)', (engine) => {
   it('refuses a Subscription on an unknown topic', async () => {
     const response = await postSubscription(t, t.token, { endpoint: receiver.url, topic: 'nope' });
     expect(response.status).toBe(422);
+  });
+
+  it('leaves only valid FHIR R4 AuditEvents behind (deliveries and handshakes among them)', async () => {
+    await t.app.audit.flush();
+    const events = await expectValidAuditTrail(t.app);
+    expect(events.some((e) => e.type.code === '110106')).toBe(true);
   });
 });
