@@ -8,13 +8,11 @@ import type { MatchedRoute } from '../api/router.ts';
 import type { RequestScope } from '../api/http/fhir-router.ts';
 import type { ApiDeps, FhirRequest, RequestContext } from '../api/types.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
-import { restAuditEvents } from '../audit/rest-audit.ts';
-import { consentAuditEvents } from '../audit/consent-audit.ts';
+import { requestAuditEvents } from '../audit/request-audit.ts';
 import { type DisclosureLog, type DisclosurePolicy, chainPolicies, gateStore, newDisclosureLog } from '../consent/disclosure-gate.ts';
 import { checkConsentWrite } from '../consent/consent-writes.ts';
 import { type ConsentDecisionRecord, type ConsentEnforcementDeps, type ConsentRequestContext, createConsentPolicy } from '../consent/enforce.ts';
 import type { Clock } from '../shared/clock.ts';
-import { GatewayError } from '../shared/errors.ts';
 import { type SearchParamRegistry, patientDataTypes } from '../store/search-parameters.ts';
 import type { AccessGrant } from './access-grant.ts';
 import type { ResourceServer } from './resource-server.ts';
@@ -94,31 +92,22 @@ export interface RequestAuditInput {
   error?: unknown;
 }
 
-/**
- * Writes the request's audit record before its response leaves: the BALP REST events (one per patient whose
- * data was disclosed) and an AuthZ-Consent event per patient decided.
- */
+/** Writes the request's audit record (request-audit.ts) before its response leaves. */
 export async function recordRequestAudit(options: Pick<AccessLayerOptions, 'audit' | 'clock' | 'gateway' | 'registry' | 'baseUrl'>, input: RequestAuditInput): Promise<void> {
-  const { request, matched, access, log, status, error } = input;
-  const events = restAuditEvents({
+  const { request, matched, access, log } = input;
+  await options.audit.record(requestAuditEvents(options, {
     interaction: matched.route.interaction === 'operation' ? 'operation' : matched.route.interaction,
     method: request.method,
     rawQuery: rawQuery(request),
-    status,
-    ...(error instanceof GatewayError ? { outcomeDesc: error.code } : {}),
+    status: input.status,
+    error: input.error,
     access,
     requestId: request.context.requestId,
     ...(request.context.address ? { address: request.context.address } : {}),
     disclosed: log.disclosed,
     withheld: log.withheld,
-    recorded: options.clock.now().toISOString(),
-    gateway: options.gateway,
-    registry: options.registry,
-    baseUrl: options.baseUrl,
-  });
-  const actor = { clientId: access.clientId, organizationId: access.organizationId, purposeOfUse: access.purposeOfUse, requestId: request.context.requestId, tokenJti: access.tokenJti };
-  events.push(...consentAuditEvents(input.decisions, actor, options.clock.now().toISOString(), options.gateway));
-  await options.audit.record(events);
+    decisions: input.decisions,
+  }));
 }
 
 /** Break-the-glass asks carry a reason; an optional header names the clinician. */

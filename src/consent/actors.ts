@@ -25,9 +25,17 @@ function fromIdentifier(identifier: Identifier): ReferenceIdentifier | undefined
   return identifier.system === undefined ? { value: identifier.value } : { system: identifier.system, value: identifier.value };
 }
 
+// A request decides hundreds of resources against one requester: its keys are worked out once.
+const keysByRequester = new WeakMap<Requester, Set<string>>();
+
 function requesterKeys(requester: Requester): Set<string> {
-  const refs = [requester.organization.reference, ...(requester.careTeams ?? []), requester.practitioner ?? ''];
-  return new Set(refs.filter((ref) => ref.trim() !== '').map(referenceKey));
+  let keys = keysByRequester.get(requester);
+  if (!keys) {
+    const refs = [requester.organization.reference, ...(requester.careTeams ?? []), requester.practitioner ?? ''];
+    keys = new Set(refs.filter((ref) => ref.trim() !== '').map(referenceKey));
+    keysByRequester.set(requester, keys);
+  }
+  return keys;
 }
 
 /** Does this one actor designate the requester? */

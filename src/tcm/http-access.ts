@@ -7,8 +7,7 @@
 import type { Request } from 'express';
 import type { Resource } from 'fhir/r4.js';
 import type { ModuleContext } from '../app-module.ts';
-import { consentAuditEvents } from '../audit/consent-audit.ts';
-import { restAuditEvents } from '../audit/rest-audit.ts';
+import { requestAuditEvents } from '../audit/request-audit.ts';
 import type { AccessGrant } from '../auth/access-grant.ts';
 import { scopeDisclosurePolicy } from '../auth/scope-policy.ts';
 import { type Permission, allows } from '../auth/scopes.ts';
@@ -58,26 +57,20 @@ export async function openHttpAccess(context: ModuleContext, req: Request, reque
     store,
     writer,
     async audit(status, disclosed, error) {
-      const recorded = context.clock.now().toISOString();
-      const events = restAuditEvents({
+      const auditContext = { clock: context.clock, gateway: context.gateway, registry: context.registry, baseUrl: context.config.baseUrl };
+      await context.audit.record(requestAuditEvents(auditContext, {
         interaction: 'operation',
         method: req.method,
         rawQuery: req.originalUrl,
         status,
-        ...(error instanceof GatewayError ? { outcomeDesc: error.code } : {}),
+        error,
         access: grant,
         requestId,
         ...(address ? { address } : {}),
         disclosed,
         withheld: log.withheld,
-        recorded,
-        gateway: context.gateway,
-        registry: context.registry,
-        baseUrl: context.config.baseUrl,
-      });
-      const who = { clientId: grant.clientId, organizationId: grant.organizationId, purposeOfUse: grant.purposeOfUse, requestId, tokenJti: grant.tokenJti };
-      events.push(...consentAuditEvents(consent.decisions, who, recorded, context.gateway));
-      await context.audit.record(events);
+        decisions: consent.decisions,
+      }));
     },
   };
 }
