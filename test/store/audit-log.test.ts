@@ -128,6 +128,8 @@ describe.each(enginesUnderTest())('audit log on %s', (engine) => {
       expect(error, qs).toBeInstanceOf(GatewayError);
       expect((error as GatewayError).status, qs).toBe(400);
     }
+    const reverse = await fx.store.search(fx.query('Patient', '_has:AuditEvent:patient:outcome=0')).then(() => undefined, (e: unknown) => e);
+    expect((reverse as GatewayError).status).toBe(400);
   });
 });
 

@@ -2,6 +2,7 @@
  * SQL for one search filter against the index tables, always parameterised. `r` is the resource row alias.
  * https://hl7.org/fhir/R4/search.html
  */
+import { GatewayError } from '../../shared/errors.ts';
 import type { DateRange } from '../fhir-dates.ts';
 import { normalizeString } from '../normalize.ts';
 import { parseReference } from '../references.ts';
@@ -205,6 +206,8 @@ function chainCondition(filter: ParamFilter, r: string, resourceType: string, ct
 function hasCondition(filter: ParamFilter, r: string, resourceType: string, ctx: ConditionContext): string {
   const has = filter.has;
   if (!has) throw badValue(filter.code);
+  // AuditEvents live in the audit log, not in these tables: refused rather than answered with no matches.
+  if (has.sourceType === 'AuditEvent') throw new GatewayError('API-AUDIT-SEARCH', 'not-supported', '_has cannot reach AuditEvents; search AuditEvent directly');
   const p = ctx.params;
   const ref = ctx.alias('h');
   const source = ctx.alias('s');
