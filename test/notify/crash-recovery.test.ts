@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonBody } from '../support/app.ts';
 import { tokenFor } from '../support/clients.ts';
 import { enginesUnderTest } from '../support/databases.ts';
-import { type ChildDatabase, type ChildGateway, freePort, prepareChildDatabase, startChildGateway } from './support/child-gateway.ts';
+import { type ChildGateway, createChildGateway } from '../support/child-gateway.ts';
+import { type ChildDatabase, prepareChildDatabase } from './support/child-gateway.ts';
 import { type Receiver, eventNumbers, notificationType, startReceiver, waitFor } from './support/receiver.ts';
 import { ACT, subscriptionBody } from './support/world.ts';
 
@@ -24,16 +25,18 @@ describe.each(enginesUnderTest())('a gateway killed mid-delivery (%s)', (engine)
     receiver = await startReceiver();
   });
   afterAll(async () => {
-    await child?.kill('SIGTERM');
+    await child?.stop();
     await receiver.close();
     await database.dispose();
   });
 
   it('delivers the event after a restart, with the same number and bundle id, and keeps numbering', async () => {
-    const port = await freePort();
-    child = await startChildGateway(port, { ...database.env, ...CHILD_ENV });
-    const fhirBase = `${child.baseUrl}/fhir`;
-    const token = async () => tokenFor(child?.baseUrl ?? '', database.client);
+    // One child, started again on the same ports after the kill, so topic canonicals stay the same.
+    child = await createChildGateway({ ...database.env, ...CHILD_ENV });
+    await child.start();
+    const baseUrl = `http://127.0.0.1:${child.httpPort}`;
+    const fhirBase = `${baseUrl}/fhir`;
+    const token = async () => tokenFor(baseUrl, database.client);
     const call = async (pathname: string, init: RequestInit = {}) => fetch(`${fhirBase}${pathname}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${await token()}` } });
     receiver.reply = (request) => (notificationType(request.body) === 'event-notification' ? 'hang' : { status: 200 });
     const created = await call('/Subscription', jsonBody(subscriptionBody({ fhirBase }, { endpoint: receiver.url })));
@@ -45,10 +48,10 @@ describe.each(enginesUnderTest())('a gateway killed mid-delivery (%s)', (engine)
     const discharged = await call(`/Encounter/${admitted.id}`, jsonBody({ ...admitted, status: 'finished', period: { start: '2026-11-20T10:00:00Z', end: '2026-11-21T10:00:00Z' } }, {}, 'PUT'));
     expect(discharged.status).toBe(200);
     const inFlight = await waitFor(() => receiver.events()[0], 'the delivery in flight');
-    await child.kill('SIGKILL');
+    await child.kill();
     receiver.reply = () => ({ status: 200 });
 
-    child = await startChildGateway(port, { ...database.env, ...CHILD_ENV });
+    await child.start();
     const again = await waitFor(() => receiver.events()[1], 'the delivery after the restart', 60_000);
     expect(again.body.id).toBe(inFlight.body.id);
     expect(eventNumbers(again.body)).toEqual([1]);
@@ -63,7 +66,7 @@ describe.each(enginesUnderTest())('a gateway killed mid-delivery (%s)', (engine)
     expect(second.id).toBeDefined();
     await waitFor(() => receiver.events().length === 3, 'the next event');
     expect(receiver.events().map((e) => eventNumbers(e.body)[0])).toEqual([1, 1, 2]);
-    await child.kill('SIGTERM');
+    await child.stop();
     child = undefined;
   });
 });
