@@ -11,12 +11,11 @@ import { AUDIT_TYPE, COMPARTMENT_KEY } from '../audit-log.ts';
 import type { SqlClient } from '../db.ts';
 import { normalizeString } from '../normalize.ts';
 import type { SearchEntry, SearchResult } from '../fhir-store.ts';
-import { parseReference } from '../references.ts';
 import type { SearchParamRegistry } from '../search-parameters.ts';
-import { type ConditionContext, dateComparison } from './conditions.ts';
+import { type ConditionContext, idCondition, instantCondition } from './conditions.ts';
 import type { IncludeSpec, ParamFilter, SearchQuery, SortKey } from './query.ts';
 import { SqlParams, escapeLike } from './sql-params.ts';
-import { badValue, parseDateValue, parseMissing, splitToken, unescape } from './values.ts';
+import { parseMissing, parseReferenceValue, splitToken, unescape } from './values.ts';
 
 export interface AuditSearchContext {
   sql: SqlClient;
@@ -73,16 +72,9 @@ function auditWhere(query: SearchQuery, ctx: ConditionContext): string {
 function filterCondition(filter: ParamFilter, ctx: ConditionContext): string {
   const p = ctx.params;
   if (filter.chain || filter.has) throw unsupported('chained and _has parameters');
-  if (filter.type === 'id' || filter.type === 'lastUpdated' || filter.code === 'date') {
-    if (filter.modifier === 'missing') return parseMissing(filter.code, filter.values[0] ?? '') ? 'false' : 'true';
-    if (filter.type === 'id') return `a.id = any(${p.add(filter.values.map(unescape))}::text[])`;
-    const column = filter.type === 'lastUpdated' ? 'a.last_updated' : 'a.recorded';
-    const ors = filter.values.map((value) => {
-      const { prefix, range } = parseDateValue(filter.code, value);
-      return dateComparison(prefix, column, `(${column} + interval '1 millisecond')`, range, ctx);
-    });
-    return `(${ors.join(' or ')})`;
-  }
+  if (filter.type === 'id') return idCondition(filter, 'a.id', ctx);
+  if (filter.type === 'lastUpdated') return instantCondition(filter, 'a.last_updated', ctx);
+  if (filter.code === 'date') return instantCondition(filter, 'a.recorded', ctx);
   if (filter.modifier === 'missing') {
     const missing = parseMissing(filter.code, filter.values[0] ?? '');
     const marker = filter.type === 'string' ? '~' : '=';
@@ -122,11 +114,10 @@ function tokenKey(code: string, value: string): string {
 function referenceKey(filter: ParamFilter, value: string, baseUrl: string): string[] {
   const type = filter.modifier;
   if (type !== undefined && !/^[A-Z][A-Za-z]+$/.test(type)) throw unsupported(`:${type}`);
-  if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) return [type ? `${filter.code}=${type}/${value}` : `${filter.code}=${value}`];
-  const local = parseReference(value, baseUrl).local;
-  if (local) return type && type !== local.type ? [] : [`${filter.code}=${local.type}/${local.id}`];
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return [`${filter.code}=${value}`];
-  throw badValue(filter.code, 'has an invalid reference');
+  const reference = parseReferenceValue(filter.code, value, type, baseUrl);
+  if (!reference) return [];
+  if ('url' in reference) return [`${filter.code}=${reference.url}`];
+  return [reference.type ? `${filter.code}=${reference.type}/${reference.id}` : `${filter.code}=${reference.id}`];
 }
 
 function orderBy(sort: readonly SortKey[]): string {

@@ -5,7 +5,6 @@
 import { GatewayError } from '../../shared/errors.ts';
 import type { DateRange } from '../fhir-dates.ts';
 import { normalizeString } from '../normalize.ts';
-import { parseReference } from '../references.ts';
 import type { ParamFilter } from './query.ts';
 import { SqlParams, escapeLike } from './sql-params.ts';
 import {
@@ -15,6 +14,7 @@ import {
   parseMissing,
   parseNumberValue,
   parseQuantityValue,
+  parseReferenceValue,
   splitToken,
   unescape,
 } from './values.ts';
@@ -43,18 +43,8 @@ export function filterCondition(filter: ParamFilter, r: string, resourceType: st
   const p = ctx.params;
   if (filter.has) return hasCondition(filter, r, resourceType, ctx);
   if (filter.chain) return chainCondition(filter, r, resourceType, ctx);
-  if (filter.type === 'id') {
-    if (filter.modifier === 'missing') return parseMissing(filter.code, filter.values[0] ?? '') ? 'false' : 'true';
-    return `${r}.id = any(${p.add(filter.values.map(unescape))}::text[])`;
-  }
-  if (filter.type === 'lastUpdated') {
-    if (filter.modifier === 'missing') return parseMissing(filter.code, filter.values[0] ?? '') ? 'false' : 'true';
-    const ors = filter.values.map((value) => {
-      const { prefix, range } = parseDateValue(filter.code, value);
-      return dateComparison(prefix, `${r}.last_updated`, `(${r}.last_updated + interval '1 millisecond')`, range, ctx);
-    });
-    return `(${ors.join(' or ')})`;
-  }
+  if (filter.type === 'id') return idCondition(filter, `${r}.id`, ctx);
+  if (filter.type === 'lastUpdated') return instantCondition(filter, `${r}.last_updated`, ctx);
   const table = TABLES[filter.type];
   const t = ctx.alias('i');
   const scope = `${t}.rid = ${r}.rid and ${t}.resource_type = ${p.add(resourceType)} and ${t}.code = ${p.add(filter.code)}`;
@@ -65,6 +55,22 @@ export function filterCondition(filter: ParamFilter, r: string, resourceType: st
   const ors = filter.values.map((value) => valueCondition(filter, t, value, ctx));
   const matches = `exists (select 1 from ${table} ${t} where ${scope} and (${ors.join(' or ')}))`;
   return filter.modifier === 'not' ? `not ${matches}` : matches;
+}
+
+/** `_id` against an id column; `:missing` is never true (every resource has an id). */
+export function idCondition(filter: ParamFilter, column: string, ctx: ConditionContext): string {
+  if (filter.modifier === 'missing') return parseMissing(filter.code, filter.values[0] ?? '') ? 'false' : 'true';
+  return `${column} = any(${ctx.params.add(filter.values.map(unescape))}::text[])`;
+}
+
+/** A date filter against a column that holds one instant (millisecond precision), always present. */
+export function instantCondition(filter: ParamFilter, column: string, ctx: ConditionContext): string {
+  if (filter.modifier === 'missing') return parseMissing(filter.code, filter.values[0] ?? '') ? 'false' : 'true';
+  const ors = filter.values.map((value) => {
+    const { prefix, range } = parseDateValue(filter.code, value);
+    return dateComparison(prefix, column, `(${column} + interval '1 millisecond')`, range, ctx);
+  });
+  return `(${ors.join(' or ')})`;
 }
 
 function valueCondition(filter: ParamFilter, t: string, value: string, ctx: ConditionContext): string {
@@ -118,21 +124,15 @@ function valueCondition(filter: ParamFilter, t: string, value: string, ctx: Cond
 function referenceValueCondition(filter: ParamFilter, t: string, value: string, ctx: ConditionContext): string {
   const p = ctx.params;
   const modifierType = filter.modifier && filter.modifier !== 'missing' ? filter.modifier : undefined;
-  if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) {
-    const typeCheck = modifierType ? ` and ${t}.target_type = ${p.add(modifierType)}` : '';
-    return `(${t}.target_id = ${p.add(value)}${typeCheck})`;
-  }
-  const local = parseReference(value, ctx.baseUrl).local;
-  if (local) {
-    if (modifierType && modifierType !== local.type) return 'false';
-    return `(${t}.target_id = ${p.add(local.id)} and ${t}.target_type = ${p.add(local.type)})`;
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return `${t}.url = ${p.add(value)}`;
-  throw badValue(filter.code, 'has an invalid reference');
+  const reference = parseReferenceValue(filter.code, value, modifierType, ctx.baseUrl);
+  if (!reference) return 'false';
+  if ('url' in reference) return `${t}.url = ${p.add(reference.url)}`;
+  const typeCheck = reference.type ? ` and ${t}.target_type = ${p.add(reference.type)}` : '';
+  return `(${t}.target_id = ${p.add(reference.id)}${typeCheck})`;
 }
 
 /** Range semantics of https://hl7.org/fhir/R4/search.html#prefix over half-open [low, high) ranges. */
-export function dateComparison(prefix: Prefix, low: string, high: string, range: DateRange, ctx: ConditionContext): string {
+function dateComparison(prefix: Prefix, low: string, high: string, range: DateRange, ctx: ConditionContext): string {
   const p = ctx.params;
   const at = (instant: string) => `${p.add(instant)}::timestamptz`;
   const contained = () => `(${low} >= ${at(range.low)} and ${high} <= ${at(range.high)})`;

@@ -4,6 +4,7 @@
  */
 import { GatewayError } from '../../shared/errors.ts';
 import { type DateRange, dateRange } from '../fhir-dates.ts';
+import { parseReference } from '../references.ts';
 
 export type Prefix = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'sa' | 'eb' | 'ap';
 const PREFIXES = new Set<Prefix>(['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap']);
@@ -85,4 +86,19 @@ export function parseMissing(code: string, value: string): boolean {
   if (value === 'true') return true;
   if (value === 'false') return false;
   throw badValue(code, ':missing must be true or false');
+}
+
+/** What a reference search value names: an id (of `type` when known), or an absolute URL. */
+export type ReferenceValue = { id: string; type?: string } | { url: string };
+
+/**
+ * Reads a reference value: a plain id (of the `:Type` modifier's type, if any), a local `Type/id` (absolute on
+ * our base too), or an external URL. Undefined when the value names another type than the modifier (no match).
+ */
+export function parseReferenceValue(code: string, value: string, modifierType: string | undefined, baseUrl: string): ReferenceValue | undefined {
+  if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) return modifierType ? { id: value, type: modifierType } : { id: value };
+  const local = parseReference(value, baseUrl).local;
+  if (local) return modifierType && modifierType !== local.type ? undefined : { id: local.id, type: local.type };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return { url: value };
+  throw badValue(code, 'has an invalid reference');
 }
