@@ -9,6 +9,23 @@ const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 const BALP = 'https://profiles.ihe.net/ITI/BALP/StructureDefinition';
 export const CLIENT_ID_SYSTEM = 'https://carebridge.dev/fhir/id/client-id';
 
+const ENTITY_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
+const OBJECT_ROLE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/object-role';
+
+/** AuditEvent.entity.type codings used by the gateway's events. */
+export const ENTITY_TYPE = {
+  person: Object.freeze({ system: ENTITY_TYPE_SYSTEM, code: '1', display: 'Person' }),
+  systemObject: Object.freeze({ system: ENTITY_TYPE_SYSTEM, code: '2', display: 'System Object' }),
+} as const satisfies Record<string, Coding>;
+
+/** AuditEvent.entity.role codings used by the gateway's events. */
+export const ENTITY_ROLE = {
+  patient: Object.freeze({ system: OBJECT_ROLE_SYSTEM, code: '1', display: 'Patient' }),
+  domainResource: Object.freeze({ system: OBJECT_ROLE_SYSTEM, code: '4', display: 'Domain Resource' }),
+  securityResource: Object.freeze({ system: OBJECT_ROLE_SYSTEM, code: '13', display: 'Security Resource' }),
+  query: Object.freeze({ system: OBJECT_ROLE_SYSTEM, code: '24', display: 'Query' }),
+} as const satisfies Record<string, Coding>;
+
 export type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
 /** 0 success, 4 minor failure, 8 serious failure, 12 major failure. */
 export type AuditOutcome = '0' | '4' | '8' | '12';
@@ -23,10 +40,9 @@ export interface AuditActor {
   tokenJti?: string;
 }
 
-export interface RestAuditInput {
+/** What every event of the gateway names: who, what kind of action, how it ended, when, and about whom. */
+interface AuditInputBase {
   actor: AuditActor;
-  /** FHIR restful-interaction code: read, vread, search-type, create, update, patch, delete, history-*, operation, batch, transaction. */
-  interaction: string;
   action: AuditAction;
   outcome: AuditOutcome;
   outcomeDesc?: string;
@@ -34,6 +50,11 @@ export interface RestAuditInput {
   /** The gateway (observer and destination). */
   gateway: { name: string; url: string };
   patient?: string;
+}
+
+export interface RestAuditInput extends AuditInputBase {
+  /** FHIR restful-interaction code: read, vread, search-type, create, update, patch, delete, history-*, operation, batch, transaction. */
+  interaction: string;
   /** Resources disclosed or written (`Type/id/_history/v`). */
   resources?: string[];
   /** How many resources were disclosed in all, when `resources` lists only the first of them. */
@@ -53,18 +74,18 @@ export function restAuditEvent(input: RestAuditInput): AuditEvent {
   const listed = input.resources?.length ?? 0;
   if (input.disclosedCount !== undefined && input.disclosedCount > listed) {
     entity.push({
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
+      type: ENTITY_TYPE.systemObject,
       description: `${input.disclosedCount} resources disclosed; the first ${listed} are listed`,
       detail: [{ type: 'disclosed-count', valueString: String(input.disclosedCount) }],
     });
   }
   for (const reference of input.resources ?? []) {
-    entity.push({ what: { reference }, type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' }, role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '4', display: 'Domain Resource' } });
+    entity.push({ what: { reference }, type: ENTITY_TYPE.systemObject, role: ENTITY_ROLE.domainResource });
   }
   if (input.query !== undefined) {
     entity.push({
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
-      role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '24', display: 'Query' },
+      type: ENTITY_TYPE.systemObject,
+      role: ENTITY_ROLE.query,
       query: Buffer.from(input.query, 'utf8').toString('base64'),
     });
   }
@@ -82,18 +103,11 @@ export function restAuditEvent(input: RestAuditInput): AuditEvent {
   return withDetails(event, input.outcomeDesc, input.actor.purposeOfUse, entity);
 }
 
-export interface SecurityAuditInput {
-  actor: AuditActor;
+export interface SecurityAuditInput extends AuditInputBase {
   /** Event type; DCM 110113 Security Alert unless given (110114 User Authentication for tokens). */
   type?: Coding;
   /** DCM code of the event subtype (110127 Emergency Override Started) or a BALP subtype such as AuthZ-Consent. */
   subtype: Coding;
-  action: AuditAction;
-  outcome: AuditOutcome;
-  outcomeDesc?: string;
-  recorded: string;
-  gateway: { name: string; url: string };
-  patient?: string;
   /** Extra entities (consents applied, the token). */
   entities?: AuditEventEntity[];
 }
@@ -130,8 +144,8 @@ function withDetails(event: AuditEvent, outcomeDesc: string | undefined, purpose
 export function patientEntity(patientReference: string): AuditEventEntity {
   return {
     what: { reference: patientReference },
-    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
-    role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+    type: ENTITY_TYPE.person,
+    role: ENTITY_ROLE.patient,
   };
 }
 

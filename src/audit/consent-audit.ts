@@ -5,7 +5,7 @@
  */
 import type { AuditEvent, AuditEventEntity } from 'fhir/r4.js';
 import type { ConsentDecisionRecord } from '../consent/enforce.ts';
-import { type AuditActor, securityAuditEvent } from './balp.ts';
+import { type AuditActor, ENTITY_ROLE, securityAuditEvent } from './balp.ts';
 
 export function consentAuditEvents(
   decisions: readonly ConsentDecisionRecord[],
@@ -22,10 +22,10 @@ export function consentAuditEvents(
     const entities: AuditEventEntity[] = consentIds.map((id) => ({
       what: { reference: `Consent/${id}` },
       type: { system: 'http://hl7.org/fhir/resource-types', code: 'Consent' },
-      role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '13', display: 'Security Resource' },
+      role: ENTITY_ROLE.securityResource,
     }));
     if (actor.tokenJti) entities.push({ what: { identifier: { value: `urn:ietf:params:oauth:jti:${actor.tokenJti}` } }, description: 'OAuth access token' });
-    for (const record of denied.slice(0, 50)) entities.push({ what: { reference: record.resource }, description: 'withheld', role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '4', display: 'Domain Resource' } });
+    for (const record of denied.slice(0, 50)) entities.push({ what: { reference: record.resource }, description: 'withheld', role: ENTITY_ROLE.domainResource });
     return securityAuditEvent({
       subtype: { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/AuthZsubType', code: 'AuthZ-Consent', display: 'Authorization Decision' },
       action: 'E',

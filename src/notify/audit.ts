@@ -7,7 +7,7 @@
  * recorded purpose of use. SPECS.md pain point 5: failed deliveries are audited too.
  */
 import type { AuditEvent, AuditEventEntity } from 'fhir/r4.js';
-import { type AuditOutcome, DCM_SYSTEM, securityAuditEvent } from '../audit/balp.ts';
+import { type AuditOutcome, DCM_SYSTEM, ENTITY_ROLE, ENTITY_TYPE, securityAuditEvent } from '../audit/balp.ts';
 import { CAREBRIDGE_URL } from './constants.ts';
 
 export type NotifyAuditKind = 'delivery' | 'suppression' | 'handshake' | 'dead-letter';
@@ -38,16 +38,16 @@ export function notifyAuditEvent(input: NotifyAuditInput): AuditEvent {
   const entities: AuditEventEntity[] = [
     {
       what: { reference: `Subscription/${input.subscriptionId}` },
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
-      role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '13', display: 'Security Resource' },
+      type: ENTITY_TYPE.systemObject,
+      role: ENTITY_ROLE.securityResource,
       ...(input.eventNumber !== undefined ? { detail: [{ type: 'event-number', valueString: String(input.eventNumber) }] } : {}),
     },
   ];
   if (input.focus) {
     entities.push({
       what: { reference: input.focus },
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
-      role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '4', display: 'Domain Resource' },
+      type: ENTITY_TYPE.systemObject,
+      role: ENTITY_ROLE.domainResource,
     });
   }
   return securityAuditEvent({
