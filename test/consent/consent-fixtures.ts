@@ -1,5 +1,6 @@
 /** Builders shared by the consent tests: requesters, consents, resource facts, and a one-call decide. */
 import type { Coding, Consent, ConsentProvision, ConsentProvisionActor } from 'fhir/r4.js';
+import { describe, expect, it } from 'vitest';
 import { loadConsentRules } from '../../src/consent/load-rules.ts';
 import { decideAccess } from '../../src/consent/policy.ts';
 import type { Decision, DefaultPolicy, Requester, ResourceFacts } from '../../src/consent/types.ts';
@@ -108,4 +109,22 @@ export function decide(consents: Consent[], requester: Requester, resource: Reso
 /** `permit/consent`-style summary, to keep table rows short. */
 export function summary(decision: Decision): string {
   return `${decision.outcome}/${decision.basis}`;
+}
+
+/** A LEAP consent-processor scenario (RELIABILITY.md §3.2), restated against our rules. */
+export interface LeapScenario {
+  name: string;
+  consents: () => Consent[];
+  requester: Requester;
+  resource: ResourceFacts;
+  expected: string;
+}
+
+/** Runs LEAP scenarios in an opt-in jurisdiction, where LEAP's NO_CONSENT reads as `deny/default`. */
+export function describeLeapScenarios(scenarios: readonly LeapScenario[]): void {
+  describe('LEAP consent-processor scenarios (opt-in jurisdiction)', () => {
+    it.each(scenarios.map((s) => [s.name, s] as const))('%s', (_name, s) => {
+      expect(summary(decide(s.consents(), s.requester, s.resource, { defaultPolicy: 'opt-in' }))).toBe(s.expected);
+    });
+  });
 }

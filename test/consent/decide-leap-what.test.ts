@@ -4,24 +4,15 @@
  * here), so NO_CONSENT reads as `deny/default`.
  */
 import type { Consent } from 'fhir/r4.js';
-import { describe, expect, it } from 'vitest';
 import type { Requester, ResourceFacts } from '../../src/consent/types.ts';
-import { ACO_A, actor, confidentiality, consent, decide, label, permitExcept, RES, resourceType, summary } from './consent-fixtures.ts';
+import { ACO_A, actor, confidentiality, consent, decide, label, permitExcept, RES, resourceType, summary, describeLeapScenarios, type LeapScenario } from './consent-fixtures.ts';
 
 
 const restricted = (resource: ResourceFacts): ResourceFacts => ({ ...resource, securityLabels: [confidentiality('R')] });
 const medicationStatement: ResourceFacts = { resourceType: 'MedicationStatement', id: 'ms-1', codes: [], securityLabels: [] };
 const hiv: ResourceFacts = { ...RES.psy, id: 'hiv-1', securityLabels: [label('HIV')] };
 
-interface Scenario {
-  name: string;
-  consents: () => Consent[];
-  requester: Requester;
-  resource: ResourceFacts;
-  expected: string;
-}
-
-const SCENARIOS: Scenario[] = [
+const SCENARIOS: LeapScenario[] = [
   {
     name: 'security label provision',
     consents: () => [permitExcept({ securityLabel: [confidentiality('R')] })],
@@ -98,8 +89,4 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-describe('LEAP consent-processor scenarios (opt-in jurisdiction)', () => {
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', (_name, s) => {
-    expect(summary(decide(s.consents(), s.requester, s.resource, { defaultPolicy: 'opt-in' }))).toBe(s.expected);
-  });
-});
+describeLeapScenarios(SCENARIOS);

@@ -4,24 +4,15 @@
  * here), so NO_CONSENT reads as `deny/default`.
  */
 import type { Consent } from 'fhir/r4.js';
-import { describe, expect, it } from 'vitest';
 import type { Requester, ResourceFacts } from '../../src/consent/types.ts';
-import { ACO_A, ACO_B, ACO_B_BY_REF, actor, actorId, as, consent, decide, denyExcept, ODS, permitExcept, purpose, RES, summary } from './consent-fixtures.ts';
+import { ACO_A, ACO_B, ACO_B_BY_REF, actor, actorId, as, consent, decide, denyExcept, ODS, permitExcept, purpose, RES, summary, describeLeapScenarios, type LeapScenario } from './consent-fixtures.ts';
 
 
 const SCOPE = 'http://terminology.hl7.org/CodeSystem/consentscope';
 const optIn = (changes: Partial<Consent> = {}) =>
   consent(undefined, { policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }] }, ...changes });
 
-interface Scenario {
-  name: string;
-  consents: () => Consent[];
-  requester: Requester;
-  resource: ResourceFacts;
-  expected: string;
-}
-
-const SCENARIOS: Scenario[] = [
+const SCENARIOS: LeapScenario[] = [
   { name: 'active opt-in consent', consents: () => [optIn()], requester: ACO_A, resource: RES.plain, expected: 'permit/consent' },
   {
     name: 'active opt-in with scope stored in category[0]',
@@ -131,8 +122,4 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-describe('LEAP consent-processor scenarios (opt-in jurisdiction)', () => {
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', (_name, s) => {
-    expect(summary(decide(s.consents(), s.requester, s.resource, { defaultPolicy: 'opt-in' }))).toBe(s.expected);
-  });
-});
+describeLeapScenarios(SCENARIOS);
