@@ -86,6 +86,8 @@ export interface GatewayConfig {
   /** Subscriptions and notification delivery (src/notify/README.md). */
   notify: NotifyConfig;
   tcm: TcmConfig;
+  /** HL7 v2 transactions that may run at once on PostgreSQL (PGlite has one connection and always uses one). */
+  ingestLanes: number;
   mllp: {
     /** 0 picks a free port; the listener is off when MLLP_ENABLED=false. */
     port: number;
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     breakGlassWindowMs: readInt(env, 'BREAK_GLASS_WINDOW_MINUTES', 240, 1, 7 * 24 * 60) * 60_000,
     notify: readNotifyConfig(env),
     tcm: readTcm(env, jurisdiction),
+    ingestLanes: readInt(env, 'INGEST_LANES', 4, 1, 64),
     mllp: {
       port: readInt(env, 'MLLP_PORT', 2575, 0, 65535),
       host: readString(env, 'MLLP_HOST', '0.0.0.0'),

@@ -28,6 +28,7 @@ export function createIngestModule(context: ModuleContext): IngestModule {
     clock,
     logger: logger.child({ stage: 'ingest' }),
     metrics: ingestMetrics,
+    lanes: context.db.engine === 'postgres' ? Math.min(config.ingestLanes, Math.max(1, config.dbPoolSize - 2)) : 1,
   });
   let listener: MllpListener | undefined;
   let port: number | undefined;

@@ -53,17 +53,30 @@ export async function applyMappedMessage(mapped: MappedMessage, ctx: ApplyContex
   const keys = resources.map(({ resource }) => keyOf(resource));
   const unread = keys.filter((key) => !ctx.states.has(key));
   const extra = unread.length > 0 ? await readStates(store.sql, unread) : new Map<string, number | undefined>();
-  const stored = await store.findMany([...resources.map(({ resource }) => ({ resourceType: resource.resourceType, id: resource.id as string })), { resourceType: 'Binary', id: binaryId(ctx.contentHash) }], { lock: true });
+  const stored = await readStored(store, resources, ctx.contentHash);
   const eventAt = Date.parse(ctx.eventTime);
-  const changed: Resource[] = [];
-  const applied: string[] = [];
-  for (const [i, { resource, cleared }] of resources.entries()) {
+  const merge = (i: number, current: Resource | undefined) => {
+    const { resource, cleared } = resources[i] as MappedMessage['resources'][number];
     const key = keys[i] as string;
     const last = ctx.states.has(key) ? ctx.states.get(key) : extra.get(key);
     const stale = last !== undefined && last > eventAt;
-    const merged = mergeResource({ stored: stored[i], incoming: resource, cleared, trigger: mapped.event.trigger, stale });
-    if (!unchanged(stored[i], merged)) changed.push(merged);
-    if (!stale) applied.push(key);
+    return { stale, merged: mergeResource({ stored: current, incoming: resource, cleared, trigger: mapped.event.trigger, stale }) };
+  };
+  let outcomes = resources.map((_, i) => merge(i, stored[i]));
+  // Shared reference data was read unlocked; what this message changes of it is read again, locked, and merged anew.
+  const sharedChanged = outcomes.flatMap(({ merged }, i) => (isShared(merged) && !unchanged(stored[i], merged) ? [i] : []));
+  if (sharedChanged.length > 0) {
+    const locked = await store.findMany(sharedChanged.map((i) => refOf(resources[i]?.resource as Resource)), { lock: true });
+    sharedChanged.forEach((i, n) => (stored[i] = locked[n]));
+    outcomes = outcomes.map((outcome, i) => (sharedChanged.includes(i) ? merge(i, stored[i]) : outcome));
+  }
+  const changed: Resource[] = [];
+  const applied: string[] = [];
+  for (const [i, { stale, merged }] of outcomes.entries()) {
+    const isChanged = !unchanged(stored[i], merged);
+    if (isChanged) changed.push(merged);
+    // The ordering state of shared reference data moves only with its content, so lanes do not queue on its row.
+    if (!stale && (isChanged || !isShared(merged))) applied.push(keys[i] as string);
   }
   const results = await store.updateMany(changed);
   const written = new Map(results.map((r) => [keyOf(r.resource), r.resource]));
@@ -73,6 +86,35 @@ export async function applyMappedMessage(mapped: MappedMessage, ctx: ApplyContex
   if (patient && mapped.event.mergedFrom?.length) count += await mergePatients(store, patient, mapped.event.mergedFrom);
   await store.updateMany([rawBinary(ctx, patient, labels)]);
   return patient?.id ? { patientId: patient.id, written: count, applied } : { written: count, applied };
+}
+
+/**
+ * Reference data that many patients' messages point at (the sending hospital, its wards, its clinicians). Lanes
+ * (group-commit.ts) run different patients' messages side by side, so these rows are read without a lock and
+ * locked only when a message changes them.
+ */
+const SHARED_TYPES = new Set(['Organization', 'Location', 'Practitioner', 'PractitionerRole', 'HealthcareService']);
+
+function isShared(resource: Resource): boolean {
+  return SHARED_TYPES.has(resource.resourceType);
+}
+
+function refOf(resource: Resource): { resourceType: string; id: string } {
+  return { resourceType: resource.resourceType, id: resource.id as string };
+}
+
+/** The stored versions of the message's resources, in order: patient data locked, shared reference data not. */
+async function readStored(store: FhirStore, resources: MappedMessage['resources'], contentHash: string): Promise<(Resource | undefined)[]> {
+  const own = resources.flatMap(({ resource }, i) => (isShared(resource) ? [] : [i]));
+  const shared = resources.flatMap(({ resource }, i) => (isShared(resource) ? [i] : []));
+  const [locked, unlocked] = await Promise.all([
+    store.findMany([...own.map((i) => refOf(resources[i]?.resource as Resource)), { resourceType: 'Binary', id: binaryId(contentHash) }], { lock: true }),
+    shared.length > 0 ? store.findMany(shared.map((i) => refOf(resources[i]?.resource as Resource))) : Promise.resolve([]),
+  ]);
+  const stored: (Resource | undefined)[] = [];
+  own.forEach((i, n) => (stored[i] = locked[n]));
+  shared.forEach((i, n) => (stored[i] = unlocked[n]));
+  return stored;
 }
 
 /** Points the message's Patient (and every reference to it) at the record the matcher found, if any. */

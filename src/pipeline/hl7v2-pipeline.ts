@@ -42,6 +42,8 @@ export interface PipelineDeps {
   metrics: IngestMetrics;
   /** Most messages committed together (default 64). */
   maxBatch?: number;
+  /** Group-commit lanes: transactions that may run at once, messages of one patient always in the same (default 1). */
+  lanes?: number;
 }
 
 export interface Hl7v2Pipeline {
@@ -59,7 +61,7 @@ type UnitOutcome =
   | { kind: 'retry'; failure: GatewayError };
 
 export function createHl7v2Pipeline(deps: PipelineDeps): Hl7v2Pipeline {
-  const group = createGroupCommit(deps.store, { maxBatch: deps.maxBatch ?? 64 });
+  const group = createGroupCommit(deps.store, { maxBatch: deps.maxBatch ?? 64, lanes: deps.lanes ?? 1 });
   const ack = (header: MessageHeader | undefined, code: AckCode, errors: AckError[] = []) => buildAck({ original: header, code, now: deps.clock.now(), errors });
   const temporary = (header: MessageHeader | undefined) => ack(header, 'AR', [{ code: 207, diagnostic: 'Temporary failure at the receiver; resend later' }]);
 
@@ -81,49 +83,67 @@ export function createHl7v2Pipeline(deps: PipelineDeps): Hl7v2Pipeline {
 
   /** One message's work inside the shared transaction: its own savepoint unit, then quarantine if it failed. */
   async function unit(tx: FhirStore, message: InboundMessage, header: MessageHeader, hash: string, rawId: number | undefined, mapping: { mapped?: MappedMessage; failure?: unknown }): Promise<UnitOutcome> {
-    const { mapped } = mapping;
     try {
-      return await tx.savepoint(async (store) => {
-        const locks = [`hl7:${header.sendingFacility}|${header.sendingApplication}|${header.controlId}|${hash}`];
-        for (const identifier of mapped?.event.patient ?? []) locks.push(`patient:${identifierKey(identifier)}`);
-        if (mapped?.event.visit) locks.push(`visit:${mapped.event.visit.system}|${mapped.event.visit.value}`);
-        await lockKeys(store.sql, locks);
-        const stateKeys = (mapped?.resources ?? []).map(({ resource }) => keyOf(resource));
-        const claim = await claimMessage(store.sql, [header.sendingFacility, header.sendingApplication, header.controlId, hash], stateKeys);
-        if (rawId === undefined && claim.reused) {
-          deps.logger.warn({ facility: header.sendingFacility, application: header.sendingApplication }, 'control id reused with different content; processed as a new message');
-          deps.metrics.controlIdReuse.inc();
-        }
-        const existing = rawId === undefined ? claim.existing : undefined;
-        if (existing && existing.status !== 'received') return { kind: 'duplicate', stored: existing };
-        if (mapped === undefined) throw mapping.failure;
-        const source = mapped.resources.find((r) => r.resource.resourceType === 'Organization')?.resource.id;
-        const actorStore = store.as({
-          channel: 'hl7v2',
-          activity: `${mapped.event.messageType}^${mapped.event.trigger}`,
-          requestId: `hl7:${header.controlId}`,
-          sourceKind: 'hospital',
-          sourceEntity: { reference: `Binary/hl7-${hash.slice(0, 40)}` },
-          ...(source ? { organizationId: source } : {}),
-          ...(message.clientId ? { clientId: message.clientId } : {}),
-        });
-        const eventTime = mapped.event.eventTime ?? mapped.event.messageTime ?? deps.clock.now().toISOString();
-        const applied = await applyMappedMessage(mapped, { store: actorStore, matcher: deps.matcher, raw: message.bytes, contentHash: hash, eventTime, states: claim.states });
-        const text = ack(header, 'AA');
-        const at = deps.clock.now().toISOString();
-        const rowId = rawId ?? existing?.id;
-        await recordProcessed(store.sql, applied.applied, eventTime, rowId !== undefined
-          ? { update: rowId, status: 'processed', ackCode: 'AA', ack: text, report: mapped.report, at }
-          : { insert: { ...envelope(message, header, hash, deps.clock), status: 'processed', ackCode: 'AA', ack: text, report: mapped.report, processedAt: at } });
-        return { kind: 'processed', ack: text, mapped };
-      });
-    } catch (error) {
-      const failure = toGatewayError(error);
-      // Our failure, not the message's: nothing is acknowledged as accepted; the sender resends later.
-      if (failure.category === 'unavailable' || failure.category === 'conflict') return { kind: 'retry', failure };
-      const stored = await tx.savepoint((store) => storeRefusal(store, message, header, hash, failure, rawId));
-      return { kind: 'refused', code: stored.code, ack: stored.ack, failure };
+      return await processUnit(tx, message, header, hash, rawId, mapping);
+    } catch (first) {
+      // A concurrent lane created the same shared resource or deadlocked with us: its work has committed or
+      // rolled back by now (we waited for its locks), so the unit runs once more before the sender is told to resend.
+      if (toGatewayError(first).category !== 'conflict') return refuseUnit(tx, message, header, hash, rawId, first);
+      deps.metrics.conflictRetries.inc();
+      try {
+        return await processUnit(tx, message, header, hash, rawId, mapping);
+      } catch (error) {
+        return refuseUnit(tx, message, header, hash, rawId, error);
+      }
     }
+  }
+
+  /** Our failure (retry later) or the message's (quarantined or rejected, with its ACK stored). */
+  async function refuseUnit(tx: FhirStore, message: InboundMessage, header: MessageHeader, hash: string, rawId: number | undefined, error: unknown): Promise<UnitOutcome> {
+    const failure = toGatewayError(error);
+    // Our failure, not the message's: nothing is acknowledged as accepted; the sender resends later.
+    if (failure.category === 'unavailable' || failure.category === 'conflict') return { kind: 'retry', failure };
+    const stored = await tx.savepoint((store) => storeRefusal(store, message, header, hash, failure, rawId));
+    return { kind: 'refused', code: stored.code, ack: stored.ack, failure };
+  }
+
+  /** The message's work in a savepoint: locks, duplicate check, the mapped resources merged and written, its state recorded. */
+  async function processUnit(tx: FhirStore, message: InboundMessage, header: MessageHeader, hash: string, rawId: number | undefined, mapping: { mapped?: MappedMessage; failure?: unknown }): Promise<UnitOutcome> {
+    const { mapped } = mapping;
+    return tx.savepoint(async (store) => {
+      const locks = [`hl7:${header.sendingFacility}|${header.sendingApplication}|${header.controlId}|${hash}`];
+      for (const identifier of mapped?.event.patient ?? []) locks.push(`patient:${identifierKey(identifier)}`);
+      if (mapped?.event.visit) locks.push(`visit:${mapped.event.visit.system}|${mapped.event.visit.value}`);
+      await lockKeys(store.sql, locks);
+      const stateKeys = (mapped?.resources ?? []).map(({ resource }) => keyOf(resource));
+      const claim = await claimMessage(store.sql, [header.sendingFacility, header.sendingApplication, header.controlId, hash], stateKeys);
+      if (rawId === undefined && claim.reused) {
+        deps.logger.warn({ facility: header.sendingFacility, application: header.sendingApplication }, 'control id reused with different content; processed as a new message');
+        deps.metrics.controlIdReuse.inc();
+      }
+      const existing = rawId === undefined ? claim.existing : undefined;
+      if (existing && existing.status !== 'received') return { kind: 'duplicate', stored: existing };
+      if (mapped === undefined) throw mapping.failure;
+      const source = mapped.resources.find((r) => r.resource.resourceType === 'Organization')?.resource.id;
+      const actorStore = store.as({
+        channel: 'hl7v2',
+        activity: `${mapped.event.messageType}^${mapped.event.trigger}`,
+        requestId: `hl7:${header.controlId}`,
+        sourceKind: 'hospital',
+        sourceEntity: { reference: `Binary/hl7-${hash.slice(0, 40)}` },
+        ...(source ? { organizationId: source } : {}),
+        ...(message.clientId ? { clientId: message.clientId } : {}),
+      });
+      const eventTime = mapped.event.eventTime ?? mapped.event.messageTime ?? deps.clock.now().toISOString();
+      const applied = await applyMappedMessage(mapped, { store: actorStore, matcher: deps.matcher, raw: message.bytes, contentHash: hash, eventTime, states: claim.states });
+      const text = ack(header, 'AA');
+      const at = deps.clock.now().toISOString();
+      const rowId = rawId ?? existing?.id;
+      await recordProcessed(store.sql, applied.applied, eventTime, rowId !== undefined
+        ? { update: rowId, status: 'processed', ackCode: 'AA', ack: text, report: mapped.report, at }
+        : { insert: { ...envelope(message, header, hash, deps.clock), status: 'processed', ackCode: 'AA', ack: text, report: mapped.report, processedAt: at } });
+      return { kind: 'processed', ack: text, mapped };
+    });
   }
 
   async function process(message: InboundMessage, header: MessageHeader, hash: string, rawId: number | undefined, onAccept?: (ack: string) => Promise<void>): Promise<IngestResult> {
@@ -150,7 +170,7 @@ export function createHl7v2Pipeline(deps: PipelineDeps): Hl7v2Pipeline {
     }
     let outcome: UnitOutcome;
     try {
-      outcome = await group.run((tx) => unit(tx, message, header, hash, id, mapping));
+      outcome = await group.run((tx) => unit(tx, message, header, hash, id, mapping), laneKey(header, mapping.mapped));
     } catch (error) {
       const failure = toGatewayError(error);
       if (failure.category !== 'unavailable' && failure.category !== 'conflict') throw error;
@@ -170,6 +190,14 @@ export function createHl7v2Pipeline(deps: PipelineDeps): Hl7v2Pipeline {
         deps.metrics.messages.inc({ channel: message.channel, outcome: 'AA' });
         return { ack: finalAck(header, 'AA', outcome.ack), outcome: 'AA', duplicate: false };
     }
+  }
+
+  /** Messages about one patient (else one visit, else one sender) share a lane, so they keep their arrival order. */
+  function laneKey(header: MessageHeader, mapped: MappedMessage | undefined): string {
+    const patient = mapped?.event.patient[0];
+    if (patient) return `patient:${identifierKey(patient)}`;
+    if (mapped?.event.visit) return `visit:${mapped.event.visit.system}|${mapped.event.visit.value}`;
+    return `sender:${header.sendingFacility}|${header.sendingApplication}`;
   }
 
   /** A resend: the same ACK as the first time, and nothing changed. */

@@ -6,6 +6,7 @@ export interface IngestMetrics {
   duplicates: Counter<'channel'>;
   controlIdReuse: Counter;
   unmappedSegments: Counter<'segment'>;
+  conflictRetries: Counter;
   ackLatency: Histogram<'channel'>;
 }
 
@@ -15,6 +16,7 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     duplicates: new Counter({ name: 'carebridge_hl7_duplicates_total', help: 'Resent HL7 v2 messages answered from the stored ACK', labelNames: ['channel'], registers: [registry] }),
     controlIdReuse: new Counter({ name: 'carebridge_hl7_control_id_reuse_total', help: 'Messages whose control id was used before with other content', registers: [registry] }),
     unmappedSegments: new Counter({ name: 'carebridge_hl7_unmapped_segments_total', help: 'Segments no mapping read, by segment id', labelNames: ['segment'], registers: [registry] }),
+    conflictRetries: new Counter({ name: 'carebridge_hl7_conflict_retries_total', help: 'Messages run a second time after a concurrent transaction conflicted with them', registers: [registry] }),
     ackLatency: new Histogram({
       name: 'carebridge_hl7_ack_seconds',
       help: 'Time from a complete frame to its ACK',

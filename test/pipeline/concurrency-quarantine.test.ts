@@ -1,8 +1,9 @@
 /**
- * Two connections sending for the same visit at the same time are serialised (RELIABILITY.md case 32), and
+ * Two connections sending for the same visit at the same time are serialised (RELIABILITY.md case 32);
+ * different patients' messages run side by side without queueing on the reference data they share; and
  * the quarantine is listable and replayable over HTTP by whoever may manage the message (§4 invariant 4).
  */
-import type { Bundle, Encounter } from 'fhir/r4.js';
+import type { Bundle, Encounter, Location } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../support/app.ts';
 import { registerClient, tokenFor } from '../support/clients.ts';
@@ -33,6 +34,55 @@ describe.each(enginesUnderTest())('concurrency and quarantine on %s', (engine) =
       expect(found[0]?.period?.end).toBeDefined();
       const patients = ((await (await t.api(`/Patient?identifier=M-CONC-${round}`)).json()) as Bundle).entry ?? [];
       expect(patients).toHaveLength(1);
+    }
+  });
+
+  it('stores one new bed named at once by several patients\' first messages, and acknowledges them all', async () => {
+    for (let round = 0; round < 3; round++) {
+      const ward = `NEWWARD${round}`;
+      const connections = await Promise.all([0, 1, 2, 3].map(() => connectMllp(t.mllpPort)));
+      const acks = await Promise.all(connections.map((connection, i) => connection.send(adt({
+        trigger: 'A01', controlId: `WARD-${round}-${i}`, eventTime: '20260407080000', visit: `V-WARD-${round}-${i}`, mrn: `M-WARD-${round}-${i}`, location: `${ward}^ROOM1^BED1^NORTHRIV`,
+      }))));
+      for (const connection of connections) connection.close();
+      expect(acks.map((ack) => hl7Field(ack[0] as string, 'MSA', 1))).toEqual(['AA', 'AA', 'AA', 'AA']);
+      const wards = (((await (await t.api(`/Location?name=${ward}`)).json()) as Bundle).entry ?? []).map((e) => e.resource as Location);
+      expect(wards.map((w) => w.name)).toEqual([`${ward} ROOM1 BED1`]);
+      const encounters = (((await (await t.api(`/Encounter?identifier=V-WARD-${round}-0,V-WARD-${round}-1,V-WARD-${round}-2,V-WARD-${round}-3`)).json()) as Bundle).entry ?? []);
+      expect(encounters).toHaveLength(4);
+    }
+  });
+
+  it.runIf(engine === 'postgres')('does not hold a patient\'s message behind another transaction that has the shared bed locked', async () => {
+    const first = await connectMllp(t.mllpPort);
+    const opening = adt({ trigger: 'A01', controlId: 'LOCKED-1', eventTime: '20260408080000', visit: 'V-LOCKED-1', mrn: 'M-LOCKED-1', location: 'LOCKWARD^ROOM1^BED1^NORTHRIV' });
+    expect(hl7Field((await first.send(opening))[0] as string, 'MSA', 1)).toBe('AA');
+    first.close();
+    const encounter = (((await (await t.api('/Encounter?identifier=V-LOCKED-1')).json()) as Bundle).entry?.[0]?.resource) as Encounter;
+    const wardRef = encounter.location?.map((l) => l.location.reference ?? '').find((r) => r.startsWith('Location/'));
+    expect(wardRef).toBeDefined();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked: () => void = () => undefined;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = t.database.db.transaction(async (tx) => {
+      const id = wardRef?.split('/')[1] ?? '';
+      // The resource row and its HL7 ordering-state row, as a transaction changing that bed would hold them.
+      await tx.query(`select rid from resource where resource_type = 'Location' and id = $1 for update`, [id]);
+      expect(await tx.query(`select 1 from hl7_resource_state where resource_type = 'Location' and id = $1 for update`, [id])).toHaveLength(1);
+      locked();
+      await held;
+    });
+    await isLocked;
+    try {
+      const second = await connectMllp(t.mllpPort);
+      const other = adt({ trigger: 'A01', controlId: 'LOCKED-2', eventTime: '20260408090000', visit: 'V-LOCKED-2', mrn: 'M-LOCKED-2', location: 'LOCKWARD^ROOM1^BED1^NORTHRIV' });
+      const answered = await Promise.race([second.send(other).then((ack) => hl7Field(ack[0] as string, 'MSA', 1)), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5000))]);
+      second.close();
+      expect(answered).toBe('AA');
+    } finally {
+      release();
+      await holder;
     }
   });
 
