@@ -41,8 +41,12 @@ export function openPostgres(connectionString: string, poolSize: number): Databa
   const pool = new pg.Pool({ connectionString, max: poolSize, types: pgTypes, connectionTimeoutMillis: 10_000 });
   // Idle clients that lose their connection emit here; without a listener the process would crash.
   pool.on('error', () => undefined);
-  const run = async <R,>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly SqlParam[]) =>
-    translateErrors(async () => (await client.query(sql, params as unknown[] | undefined)).rows as R[]);
+  const statements = preparedStatementNames();
+  const run = async <R,>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly SqlParam[]) => {
+    const values = params as unknown[] | undefined;
+    const name = values && values.length > 0 ? statements.nameFor(sql) : undefined;
+    return translateErrors(async () => (await client.query(name ? { name, text: sql, values } : { text: sql, values })).rows as R[]);
+  };
   return {
     engine: 'postgres',
     query: (sql, params) => run(pool, sql, params),
@@ -73,6 +77,33 @@ export function openPostgres(connectionString: string, poolSize: number): Databa
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
+  };
+}
+
+/**
+ * Names for the statements worth preparing on each connection: a parameterized statement becomes a named one
+ * (parsed and planned once per connection, then only bound and executed) from its third use. The set of
+ * names is bounded, because search SQL varies with the query and every name lives on every connection.
+ */
+function preparedStatementNames(limit = 500, threshold = 3) {
+  const names = new Map<string, string>();
+  const uses = new Map<string, number>();
+  return {
+    nameFor(sql: string): string | undefined {
+      const name = names.get(sql);
+      if (name !== undefined) return name;
+      if (names.size >= limit) return undefined;
+      const count = (uses.get(sql) ?? 0) + 1;
+      if (count < threshold) {
+        if (uses.size >= limit * 20) uses.clear();
+        uses.set(sql, count);
+        return undefined;
+      }
+      uses.delete(sql);
+      const assigned = `cb${names.size + 1}`;
+      names.set(sql, assigned);
+      return assigned;
+    },
   };
 }
 
