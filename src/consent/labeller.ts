@@ -26,11 +26,11 @@ export function createLabeller(rules: ConsentRules, baseUrl: string) {
   };
 }
 
-/** The labels of the stored resources this one references (Patients excluded: they never propagate). */
+/** The labels of the stored resources this one references (Patients excluded: they never propagate; nor do the never-labelled types). */
 async function referencedLabels(resource: Resource, rules: ConsentRules, sql: SqlClient, baseUrl: string): Promise<ReferencedLabels[]> {
   const targets = (factsOf(resource, rules).references ?? [])
     .map((reference) => ({ reference, local: parseReference(reference, baseUrl).local }))
-    .filter((t) => t.local && t.local.type !== 'Patient');
+    .filter((t) => t.local && t.local.type !== 'Patient' && !UNLABELLED.has(t.local.type));
   if (targets.length === 0) return [];
   const rows = await sql.query<{ resource_type: string; id: string; security: ReferencedLabels['labels'] | null }>(
     `select resource_type, id, content->'meta'->'security' as security from resource
