@@ -22,7 +22,7 @@ import type { GatewayModule, ModuleContext } from './app-module.ts';
 import type { GatewayConfig } from './config/index.ts';
 import { createIngestModule } from './ingest/module.ts';
 import { createBreakGlassRegistry } from './consent/break-glass.ts';
-import { createConsentSource } from './consent/consent-source.ts';
+import { batchedConsentSource, createConsentSource } from './consent/consent-source.ts';
 import { type ConsentEnforcementDeps } from './consent/enforce.ts';
 import { loadConsentRules } from './consent/index.ts';
 import { createLabeller } from './consent/labeller.ts';
@@ -134,7 +134,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions = {})
   });
   const consent: ConsentEnforcementDeps = {
     rules: consentRules,
-    source: createConsentSource(clock),
+    source: batchedConsentSource(createConsentSource(clock)),
     breakGlass: createBreakGlassRegistry(clock, config.breakGlassWindowMs, gateway),
     registry,
     baseUrl: config.baseUrl,

@@ -4,6 +4,7 @@
  * it by identifier). Read fresh for every request, so a withdrawal applies to the very next page.
  */
 import type { Consent, Identifier, Organization } from 'fhir/r4.js';
+import { createKeyedBatcher } from '../shared/batcher.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { SqlClient } from '../store/db.ts';
@@ -73,5 +74,24 @@ export function createConsentSource(clock: Clock, organizationTtlMs = 60_000): C
       organizations.set(organizationId, { identifiers, readAt: now });
       return identifiers;
     },
+  };
+}
+
+/**
+ * `source` with the reads that run at the same time through the same SQL client (concurrent requests and
+ * notification batches on the pool) served by one statement: each caller gets the facts of everything the
+ * batch asked for, a superset of its own, read after its call was made.
+ */
+export function batchedConsentSource(source: ConsentSource, maxBatch = 64): ConsentSource {
+  type Ask = { references: readonly { type: string; id: string }[]; patientIds: readonly string[] };
+  const read = createKeyedBatcher(async (sql: SqlClient, asks: readonly Ask[]) => {
+    if (asks.length === 1) return [await source.read(sql, asks[0]?.references ?? [], asks[0]?.patientIds ?? [])];
+    const references = new Map(asks.flatMap((ask) => ask.references.map((r) => [`${r.type}/${r.id}`, r] as const)));
+    const facts = await source.read(sql, [...references.values()], [...new Set(asks.flatMap((ask) => ask.patientIds))]);
+    return asks.map(() => facts);
+  }, { maxBatch });
+  return {
+    read: (sql, references, patientIds) => read(sql, { references, patientIds }),
+    organizationIdentifiers: (sql, organizationId) => source.organizationIdentifiers(sql, organizationId),
   };
 }
