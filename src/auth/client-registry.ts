@@ -45,6 +45,8 @@ interface ClientRow {
 
 export interface ClientRegistry {
   find(clientId: string): Promise<RegisteredClient | undefined>;
+  /** The registered clients among `clientIds` (one statement). */
+  findMany(clientIds: readonly string[]): Promise<RegisteredClient[]>;
   list(): Promise<RegisteredClient[]>;
   save(client: RegisteredClient): Promise<void>;
   setStatus(clientId: string, status: 'active' | 'disabled'): Promise<boolean>;
@@ -56,6 +58,10 @@ export function createClientRegistry(sql: SqlClient): ClientRegistry {
     async find(clientId) {
       const rows = await sql.query<ClientRow>('select * from client where client_id = $1', [clientId]);
       return rows[0] ? fromRow(rows[0]) : undefined;
+    },
+    async findMany(clientIds) {
+      if (clientIds.length === 0) return [];
+      return (await sql.query<ClientRow>('select * from client where client_id = any($1::text[])', [[...clientIds]])).map(fromRow);
     },
     async list() {
       return (await sql.query<ClientRow>('select * from client order by client_id')).map(fromRow);

@@ -24,7 +24,7 @@ export async function claimQueues(sql: SqlClient, owner: string, now: Date, leas
        order by head.next_attempt_at
        limit $4
        for update of q skip locked)
-     returning s.*`,
+     returning s.*, (select c.event_count from notify_counter c where c.subscription_id = s.id) as event_count`,
     [owner, now.toISOString(), leaseUntil.toISOString(), limit, [...busyOrigins], [...working]],
   );
 }
@@ -40,7 +40,7 @@ export async function claimHandshakes(sql: SqlClient, owner: string, now: Date, 
          and not (q.id = any($5::text[]))
        order by q.handshake_due_at limit $4
        for update of q skip locked)
-     returning s.*`,
+     returning s.*, (select c.event_count from notify_counter c where c.subscription_id = s.id) as event_count`,
     [owner, now.toISOString(), leaseUntil.toISOString(), limit, [...working]],
   );
 }
@@ -56,7 +56,7 @@ export async function claimHeartbeats(sql: SqlClient, now: Date, limit: number):
          and (q.last_sent_at is null or q.last_sent_at + make_interval(secs => q.heartbeat_seconds) <= $1)
        limit $2
        for update of q skip locked)
-     returning s.*`,
+     returning s.*, (select c.event_count from notify_counter c where c.subscription_id = s.id) as event_count`,
     [now.toISOString(), limit],
   );
 }
@@ -66,7 +66,16 @@ export async function renewLease(sql: SqlClient, id: string, owner: string, unti
 }
 
 export async function releaseLease(sql: SqlClient, id: string, owner: string): Promise<void> {
-  await sql.query('update notify_subscription set lease_owner = null, lease_until = null where id = $1 and lease_owner = $2', [id, owner]);
+  await releaseLeases(sql, [id], owner);
+}
+
+/** Ends this owner's leases of `ids` (rows locked in id order, as every multi-row writer of the table locks them). */
+export async function releaseLeases(sql: SqlClient, ids: readonly string[], owner: string): Promise<void> {
+  await sql.query(
+    `update notify_subscription set lease_owner = null, lease_until = null
+     where id in (select id from notify_subscription where id = any($1::text[]) order by id for update) and lease_owner = $2`,
+    [[...ids], owner],
+  );
 }
 
 export interface PendingDelivery extends EventRecord {
@@ -81,13 +90,18 @@ export interface PendingDelivery extends EventRecord {
   created_at: Date;
 }
 
-/** The oldest pending events of one queue, in event-number order. */
-export async function pendingDeliveries(sql: SqlClient, subscriptionId: string, limit: number): Promise<PendingDelivery[]> {
-  return sql.query<PendingDelivery>(
+/** The oldest pending events of each queue, in event-number order, at most `limit` per queue. */
+export async function pendingDeliveries(sql: SqlClient, subscriptionIds: readonly string[], limit: number): Promise<Map<string, PendingDelivery[]>> {
+  const rows = await sql.query<PendingDelivery>(
     `select d.subscription_id, d.event_number, d.event_id, d.corrects, d.bundle_id, d.bundle, d.attempts, d.next_attempt_at, d.created_at,
             e.id, e.topic, e.kind, e.focus_type, e.focus_id, e.focus_version, e.patient_id, e.occurred_at
-     from notify_delivery d join notify_event e on e.id = d.event_id
-     where d.subscription_id = $1 and d.state = 'pending' order by d.event_number limit $2`,
-    [subscriptionId, limit],
+     from unnest($1::text[]) as q(id)
+     cross join lateral (select * from notify_delivery d where d.subscription_id = q.id and d.state = 'pending' order by d.event_number limit $2) d
+     join notify_event e on e.id = d.event_id
+     order by d.subscription_id, d.event_number`,
+    [[...subscriptionIds], limit],
   );
+  const byQueue = new Map<string, PendingDelivery[]>(subscriptionIds.map((id) => [id, []]));
+  for (const row of rows) byQueue.get(row.subscription_id)?.push(row);
+  return byQueue;
 }

@@ -8,6 +8,7 @@ import type { Database } from '../store/db.ts';
 import type { FhirStore } from '../store/fhir-store.ts';
 import type { SearchParamRegistry } from '../store/search-parameters.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import type { DeliveryIo } from './delivery-io.ts';
 import type { HttpSender } from './channels/http-sender.ts';
 import type { NotifyMetrics } from './metrics.ts';
 import type { TopicCatalog } from './topics.ts';
@@ -32,6 +33,8 @@ export interface DeliveryContext {
   version: string;
   /** This worker's lease owner id. */
   owner: string;
+  /** The worker's database reads and writes, shared by the queues it works at once. */
+  io: DeliveryIo;
   stopping(): boolean;
   /** A 429 from this origin: deliver to it one at a time for a while. */
   slowDown(origin: string, untilMs: number): void;

@@ -5,29 +5,30 @@
  * ends the batch: the Da Vinci sender rules (SPECS.md §b1) decide what follows — 2xx delivered; 401/404 stop
  * delivery until the client re-requests the subscription; 429 retry later and slow down; anything else
  * (5xx, 3xx, other 4xx, timeout, refused address, network) retry with backoff until the horizon, then dead
- * letter. Outcomes, attempts, audits and status changes are then written in one transaction.
+ * letter. Outcomes, attempts, audits and status changes are then written in one transaction, shared with the
+ * other queues recording at the same time (delivery-io.ts).
  */
 import type { AuditOutcome } from '../audit/balp.ts';
 import { nextAttempt } from './backoff.ts';
 import { processMessageUrl } from './channels/davinci-message.ts';
 import type { SendOutcome } from './channels/http-sender.ts';
 import { postNotification } from './channels/rest-hook.ts';
-import { type PendingDelivery, pendingDeliveries, releaseLease, renewLease } from './claim.ts';
+import { type PendingDelivery, renewLease } from './claim.ts';
 import { DAVINCI_CHANNEL } from './constants.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import { type NotifyAuditInput, notifyAuditEvent } from './audit.ts';
 import { type Prepared, prepareBatch } from './prepare-batch.ts';
-import { type DeliveryOutcome, type OutcomeKind, recordOutcomes } from './record-outcomes.ts';
+import type { DeliveryOutcome, OutcomeKind } from './record-outcomes.ts';
 import { authorizeSubscriber } from './send-consent.ts';
 import type { StatusChange } from './subscription-status.ts';
-import { type SubscriptionRow, readSecret } from './subscription-table.ts';
+import type { SubscriptionRow } from './subscription-table.ts';
 
 /** Works one claimed queue, then releases it. Never throws (errors are logged; the lease then expires). */
 export async function deliverQueue(ctx: DeliveryContext, sub: SubscriptionRow): Promise<void> {
   try {
-    const rows = await pendingDeliveries(ctx.db, sub.id, ctx.config.batchSize);
+    const rows = await ctx.io.pending(sub.id);
     if (rows.length > 0) await deliverRows(ctx, sub, rows);
-    await releaseLease(ctx.db, sub.id, ctx.owner);
+    await ctx.io.release(sub.id);
   } catch (error) {
     ctx.logger.warn({ err: (error as Error).message, subscription: sub.id }, 'notify: delivery batch failed; the queue is retried when its lease expires');
   }
@@ -35,18 +36,18 @@ export async function deliverQueue(ctx: DeliveryContext, sub: SubscriptionRow): 
 
 async function deliverRows(ctx: DeliveryContext, sub: SubscriptionRow, rows: PendingDelivery[]): Promise<void> {
   const now = ctx.clock.now();
-  const auth = await authorizeSubscriber(ctx.clients, sub.owner_client, sub.purpose);
+  const auth = await authorizeSubscriber(ctx.io.client, sub.owner_client, sub.purpose);
   const base = { recorded: now.toISOString(), gateway: ctx.gateway, clientId: sub.owner_client, subscriptionId: sub.id, purposeOfUse: sub.purpose };
   if (!auth.ok) {
     const outcomes = rows.map((row) => suppressed(row, auth.reason, now, { ...base }));
     for (const _ of outcomes) ctx.metrics.deliveries.inc({ channel: sub.channel, outcome: 'suppressed' });
-    await recordOutcomes(ctx.store, sub.id, outcomes, undefined, now);
+    await ctx.io.record({ subscriptionId: sub.id, outcomes });
     return;
   }
   const audit = { ...base, organizationId: auth.client.organizationId };
   const prepared = await prepareBatch(ctx, sub, rows, auth.client);
   await storeBundles(ctx, sub.id, prepared);
-  const headers = (await readSecret(ctx.db, sub.id))?.headers ?? [];
+  const headers = await ctx.io.headers(sub.id);
   const url = sub.channel === DAVINCI_CHANNEL ? processMessageUrl(sub.endpoint) : sub.endpoint;
   const outcomes: DeliveryOutcome[] = [];
   let change: StatusChange | undefined;
@@ -80,7 +81,7 @@ async function deliverRows(ctx: DeliveryContext, sub: SubscriptionRow, rows: Pen
     change = judged.change;
     break;
   }
-  await recordOutcomes(ctx.store, sub.id, outcomes, change, ctx.clock.now());
+  await ctx.io.record({ subscriptionId: sub.id, outcomes, ...(change ? { change } : {}) });
 }
 
 interface Judged {
@@ -136,10 +137,5 @@ function focusOf(row: PendingDelivery): { focus: string; eventNumber: number; pa
 /** Stores the Bundles built on this batch, before any is sent, so every retry sends the same one. */
 async function storeBundles(ctx: DeliveryContext, subscriptionId: string, prepared: readonly Prepared[]): Promise<void> {
   const fresh = prepared.filter((p): p is Extract<Prepared, { body: string }> => 'body' in p && typeof p.row.bundle !== 'string');
-  if (fresh.length === 0) return;
-  await ctx.db.query(
-    `update notify_delivery d set bundle = x.b from unnest($2::bigint[], $3::text[]) as x(n, b)
-     where d.subscription_id = $1 and d.event_number = x.n and d.bundle is null`,
-    [subscriptionId, fresh.map((p) => p.row.event_number), fresh.map((p) => p.body)],
-  );
+  if (fresh.length > 0) await ctx.io.storeBundles(subscriptionId, fresh.map((p) => ({ eventNumber: p.row.event_number, body: p.body })));
 }

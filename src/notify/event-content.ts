@@ -34,7 +34,10 @@ export interface EventContent {
  * versions, and the triggering version where the resource has moved on since), their patients, and what
  * the topic includes. Results are in the order of `events`.
  */
-export async function readEventContents(events: readonly EventRecord[], topic: TopicDefinition | undefined, store: FhirStore, registry: SearchParamRegistry, baseUrl: string): Promise<EventContent[]> {
+/** How event contents are read: the store's own methods, or a worker's batched reads (delivery-io.ts). */
+export type ContentReader = Pick<FhirStore, 'findMany' | 'vread'>;
+
+export async function readEventContents(events: readonly EventRecord[], topic: TopicDefinition | undefined, store: ContentReader, registry: SearchParamRegistry, baseUrl: string): Promise<EventContent[]> {
   const current = await store.findMany(events.map((e) => ({ resourceType: e.focus_type, id: e.focus_id })));
   const focuses = await Promise.all(events.map(async (event, i) => {
     const found = current[i];

@@ -21,7 +21,7 @@ import { type SubscriptionRow, readSecret } from './subscription-table.ts';
 export async function performHandshake(ctx: DeliveryContext, sub: SubscriptionRow): Promise<void> {
   try {
     const now = ctx.clock.now();
-    const auth = await authorizeSubscriber(ctx.clients, sub.owner_client, sub.purpose);
+    const auth = await authorizeSubscriber((id) => ctx.clients.find(id), sub.owner_client, sub.purpose);
     let ok = false;
     let reason = '';
     let outcome = { durationMs: 0 } as { durationMs: number; status?: number; error?: string };

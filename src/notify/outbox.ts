@@ -2,7 +2,7 @@
  * The transactional outbox (RELIABILITY.md §7.2, invariants 2 and 5): inside the transaction that made the
  * change, each topic event is matched against the live subscriptions of its topic (filters evaluated on the
  * transaction's view, rosters included), and for each match a `notify_delivery` row is written with the
- * subscription's next event number. Numbers are allocated by incrementing `notify_subscription.event_count`
+ * subscription's next event number. Numbers are allocated by incrementing `notify_counter.event_count`
  * in the same transaction — row locks taken in subscription-id order, so concurrent writers serialise per
  * subscription without deadlocking — hence gap-free, monotonic and durable: a rolled-back write allocates
  * nothing, and a subscription committed after the event never sees it.
@@ -61,10 +61,11 @@ export async function writeOutbox(tx: SqlClient, store: FhirStore, events: reado
   const bySubscription = new Map<string, Match[]>();
   for (const match of matches) bySubscription.set(match.subscription.id, [...(bySubscription.get(match.subscription.id) ?? []), match]);
   const rows = { sub: [] as string[], num: [] as number[], event: [] as number[], bundle: [] as string[], corrects: [] as (number | null)[], patient: [] as (string | null)[] };
-  for (const id of [...bySubscription.keys()].sort()) {
+  const ids = [...bySubscription.keys()].sort();
+  const counts = await allocateEventNumbers(tx, ids.map((id) => ({ id, count: (bySubscription.get(id) as Match[]).length })));
+  for (const id of ids) {
     const list = bySubscription.get(id) as Match[];
-    const counted = await tx.query<{ event_count: number }>('update notify_subscription set event_count = event_count + $2 where id = $1 returning event_count', [id, list.length]);
-    let number = (counted[0]?.event_count ?? list.length) - list.length;
+    let number = (counts.get(id) ?? list.length) - list.length;
     for (const match of list) {
       number++;
       rows.sub.push(id);
@@ -106,4 +107,19 @@ async function correctedNumber(tx: SqlClient, subscriptionId: string, event: Top
     [subscriptionId, event.topic.url, event.focus.resourceType, event.focus.id ?? ''],
   );
   return rows[0]?.n ?? null;
+}
+
+/**
+ * Adds `count` to each subscription's event counter and returns the new totals. The rows are locked first, in
+ * subscription-id order, as every writer locks them, so concurrent writers queue instead of deadlocking.
+ */
+async function allocateEventNumbers(tx: SqlClient, allocations: readonly { id: string; count: number }[]): Promise<Map<string, number>> {
+  const ids = allocations.map((a) => a.id);
+  await tx.query('select subscription_id from notify_counter where subscription_id = any($1::text[]) order by subscription_id for update', [ids]);
+  const rows = await tx.query<{ id: string; event_count: number }>(
+    `update notify_counter c set event_count = c.event_count + x.n from unnest($1::text[], $2::int[]) as x(id, n)
+     where c.subscription_id = x.id returning c.subscription_id as id, c.event_count`,
+    [ids, allocations.map((a) => a.count)],
+  );
+  return new Map(rows.map((row) => [row.id, row.event_count]));
 }

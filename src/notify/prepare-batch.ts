@@ -35,7 +35,7 @@ export async function prepareBatch(ctx: DeliveryContext, sub: SubscriptionRow, r
   const alert = topic?.access === 'security-alert';
   const officer = alert && isPrivacyOfficer(scopes);
   const gathered: Gathered[] = [];
-  const contents = await readEventContents(rows, topic, ctx.store, ctx.registry, ctx.baseUrl);
+  const contents = await readEventContents(rows, topic, { findMany: ctx.io.findMany, vread: (type, id, version) => ctx.store.vread(type, id, version) }, ctx.registry, ctx.baseUrl);
   for (const [i, row] of rows.entries()) {
     const content = contents[i] as EventContent;
     const item: Gathered = { row, included: content.included };

@@ -1,9 +1,9 @@
 /**
- * Writes what happened to a batch of one queue's events in one transaction: each delivery row's new state
- * (delivered, suppressed, dead, or still pending with its next attempt), the attempt log `notify_attempt`
- * (shown by `$status`), the AuditEvents, and any change to the subscription's status. Written after the
- * sends: a crash before this commit leaves the rows pending and they are sent again with the same event
- * number and bundle id (at-least-once), and audited then.
+ * Writes what happened to batches of events of one or more queues in one transaction: each delivery row's new
+ * state (delivered, suppressed, dead, or still pending with its next attempt), the attempt log `notify_attempt`
+ * (shown by `$status`), the AuditEvents, and any change to a subscription's status. Written after the sends:
+ * a crash before this commit leaves the rows pending and they are sent again with the same event number and
+ * bundle id (at-least-once), and audited then.
  */
 import type { AuditEvent } from 'fhir/r4.js';
 import type { FhirStore } from '../store/fhir-store.ts';
@@ -36,45 +36,67 @@ export interface AttemptLog {
   error?: string;
 }
 
-export async function recordOutcomes(store: FhirStore, subscriptionId: string, outcomes: readonly DeliveryOutcome[], change: StatusChange | undefined, now: Date): Promise<void> {
-  if (outcomes.length === 0 && !change) return;
+/** One queue's batch: what happened to its events, and the status change it led to. */
+export interface QueueOutcomes {
+  subscriptionId: string;
+  outcomes: readonly DeliveryOutcome[];
+  change?: StatusChange;
+}
+
+export async function recordOutcomes(store: FhirStore, queues: readonly QueueOutcomes[], now: Date): Promise<void> {
+  const rows = queues.flatMap((queue) => queue.outcomes.map((outcome) => ({ subscriptionId: queue.subscriptionId, outcome })));
+  const changes = queues.filter((queue) => queue.change !== undefined);
+  if (rows.length === 0 && changes.length === 0) return;
   await store.transaction(async (tx) => {
-    if (outcomes.length > 0) {
-      const state = outcomes.map((o) => (o.kind === 'failed' || o.kind === 'stopped' ? 'pending' : o.kind));
+    if (changes.length > 0) {
+      // Status changes update rows one by one: lock every row this transaction touches first, in id order.
+      const ids = [...new Set(queues.map((queue) => queue.subscriptionId))];
+      await tx.sql.query('select id from notify_subscription where id = any($1::text[]) order by id for update', [ids]);
+    }
+    if (rows.length > 0) {
       await tx.sql.query(
         `update notify_delivery d set state = x.state, attempts = d.attempts + x.inc, last_attempt_at = coalesce(x.at, d.last_attempt_at),
            last_status = coalesce(x.status, d.last_status), last_error = x.err, next_attempt_at = coalesce(x.next, d.next_attempt_at),
            completed_at = case when x.state = 'pending' then null else $8::timestamptz end
-         from unnest($2::bigint[], $3::text[], $4::int[], $5::timestamptz[], $6::int[], $7::text[], $9::timestamptz[]) as x(n, state, inc, at, status, err, next)
-         where d.subscription_id = $1 and d.event_number = x.n and d.state = 'pending'`,
+         from unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::timestamptz[], $6::int[], $7::text[], $9::timestamptz[]) as x(sub, n, state, inc, at, status, err, next)
+         where d.subscription_id = x.sub and d.event_number = x.n and d.state = 'pending'`,
         [
-          subscriptionId,
-          outcomes.map((o) => o.row.event_number),
-          state,
-          outcomes.map((o) => (o.sent ? 1 : 0)),
-          outcomes.map((o) => (o.sent ? o.attemptedAt.toISOString() : null)),
-          outcomes.map((o) => o.httpStatus ?? null),
-          outcomes.map((o) => o.error ?? null),
+          rows.map((r) => r.subscriptionId),
+          rows.map((r) => r.outcome.row.event_number),
+          rows.map((r) => (r.outcome.kind === 'failed' || r.outcome.kind === 'stopped' ? 'pending' : r.outcome.kind)),
+          rows.map((r) => (r.outcome.sent ? 1 : 0)),
+          rows.map((r) => (r.outcome.sent ? r.outcome.attemptedAt.toISOString() : null)),
+          rows.map((r) => r.outcome.httpStatus ?? null),
+          rows.map((r) => r.outcome.error ?? null),
           now.toISOString(),
-          outcomes.map((o) => o.nextAttemptAt?.toISOString() ?? null),
+          rows.map((r) => r.outcome.nextAttemptAt?.toISOString() ?? null),
         ],
       );
-      await insertAttempts(tx, outcomes.map((o) => ({
+      await insertAttempts(tx, rows.map(({ subscriptionId, outcome }) => ({
         subscriptionId,
-        eventNumber: o.row.event_number,
+        eventNumber: outcome.row.event_number,
         kind: 'event' as const,
-        attemptedAt: o.attemptedAt,
-        durationMs: o.durationMs,
-        ...(o.httpStatus !== undefined ? { httpStatus: o.httpStatus } : {}),
-        outcome: o.kind,
-        ...(o.error ? { error: o.error } : {}),
+        attemptedAt: outcome.attemptedAt,
+        durationMs: outcome.durationMs,
+        ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
+        outcome: outcome.kind,
+        ...(outcome.error ? { error: outcome.error } : {}),
       })));
-      const audits = outcomes.flatMap((o) => o.audit);
+      const audits = rows.flatMap((r) => r.outcome.audit);
       if (audits.length > 0) await tx.createMany(audits);
-      // Heartbeats are due after a period with nothing delivered: only a delivery resets that clock.
-      if (outcomes.some((o) => o.kind === 'delivered')) await tx.sql.query('update notify_subscription set last_sent_at = $2 where id = $1', [subscriptionId, now.toISOString()]);
+      // Heartbeats are due after a period with nothing delivered: only a delivery resets that clock (to the
+      // second, which is all a heartbeat period needs; rows locked in id order like every multi-row writer).
+      const delivered = queues.filter((queue) => queue.outcomes.some((o) => o.kind === 'delivered')).map((queue) => queue.subscriptionId);
+      if (delivered.length > 0) {
+        await tx.sql.query(
+          `update notify_subscription set last_sent_at = $2
+           where id in (select id from notify_subscription where id = any($1::text[]) and (last_sent_at is null or last_sent_at < $2::timestamptz - interval '1 second')
+                        order by id for update)`,
+          [delivered, now.toISOString()],
+        );
+      }
     }
-    if (change) await applyStatusChange(tx, subscriptionId, change, now);
+    for (const queue of [...changes].sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId))) await applyStatusChange(tx, queue.subscriptionId, queue.change as StatusChange, now);
   });
 }
 

@@ -22,8 +22,8 @@ import { tcmTaskPolicy } from '../tcm/task-policy.ts';
 export type Authorization = { ok: true; client: RegisteredClient } | { ok: false; reason: string };
 
 /** Is the subscriber still allowed to receive anything? */
-export async function authorizeSubscriber(clients: ClientRegistry, clientId: string, purpose: string): Promise<Authorization> {
-  const client = clientId ? await clients.find(clientId) : undefined;
+export async function authorizeSubscriber(findClient: (clientId: string) => Promise<RegisteredClient | undefined>, clientId: string, purpose: string): Promise<Authorization> {
+  const client = clientId ? await findClient(clientId) : undefined;
   if (!client) return { ok: false, reason: 'the subscribing client is no longer registered' };
   if (client.status !== 'active') return { ok: false, reason: 'the subscribing client is disabled' };
   if (!client.purposes.includes(purpose)) return { ok: false, reason: 'the purpose of use recorded with the subscription is no longer allowed for the client' };

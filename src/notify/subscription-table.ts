@@ -53,6 +53,12 @@ export async function readSecret(sql: SqlClient, id: string): Promise<{ headers:
   return rows[0];
 }
 
+/** The channel headers of each subscription among `ids` (none where it has no secret row). */
+export async function readHeaders(sql: SqlClient, ids: readonly string[]): Promise<Map<string, ChannelHeader[]>> {
+  const rows = await sql.query<{ subscription_id: string; headers: ChannelHeader[] }>('select subscription_id, headers from notify_secret where subscription_id = any($1::text[])', [[...ids]]);
+  return new Map(rows.map((row) => [row.subscription_id, row.headers]));
+}
+
 /** Brings `notify_subscription` in line with a stored Subscription (or its deletion), at `now`. */
 export async function syncSubscription(sql: SqlClient, id: string, current: Subscription | undefined, deps: RuleDeps, now: Date): Promise<void> {
   if (!current) {
@@ -82,6 +88,7 @@ export async function syncSubscription(sql: SqlClient, id: string, current: Subs
        lost_events = case when excluded.status = 'requested' then false else notify_subscription.lost_events end`,
     values,
   );
+  await sql.query('insert into notify_counter (subscription_id) values ($1) on conflict do nothing', [id]);
   if (status === 'off') await cancelPending(sql, id, now);
 }
 
@@ -92,12 +99,12 @@ async function cancelPending(sql: SqlClient, id: string, now: Date): Promise<voi
 /** Live subscriptions of the given topics (not off, not deleted, not ended at `now`). */
 export async function subscriptionsOf(sql: SqlClient, topics: readonly string[], now: Date): Promise<SubscriptionRow[]> {
   return sql.query<SubscriptionRow>(
-    `select * from notify_subscription where topic = any($1::text[]) and not deleted and status <> 'off'
-       and (end_at is null or end_at > $2) order by id`,
+    `select s.*, (select c.event_count from notify_counter c where c.subscription_id = s.id) as event_count from notify_subscription s
+     where s.topic = any($1::text[]) and not s.deleted and s.status <> 'off' and (s.end_at is null or s.end_at > $2) order by s.id`,
     [[...topics], now.toISOString()],
   );
 }
 
 export async function readSubscriptionRow(sql: SqlClient, id: string): Promise<SubscriptionRow | undefined> {
-  return (await sql.query<SubscriptionRow>('select * from notify_subscription where id = $1 and not deleted', [id]))[0];
+  return (await sql.query<SubscriptionRow>('select s.*, (select c.event_count from notify_counter c where c.subscription_id = s.id) as event_count from notify_subscription s where s.id = $1 and not s.deleted', [id]))[0];
 }

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { claimHandshakes, claimQueues, releaseLease } from './claim.ts';
 import type { DeliveryContext } from './delivery-context.ts';
+import { createDeliveryIo } from './delivery-io.ts';
 import { deliverQueue } from './delivery.ts';
 import { performHandshake } from './handshake.ts';
 import { sendDueHeartbeats } from './heartbeats.ts';
@@ -23,7 +24,7 @@ export interface Worker {
 
 const SWEEP_EVERY_MS = 60_000;
 
-export function createWorker(base: Omit<DeliveryContext, 'owner' | 'stopping' | 'slowDown'>, wake: WakeSignal): Worker {
+export function createWorker(base: Omit<DeliveryContext, 'owner' | 'io' | 'stopping' | 'slowDown'>, wake: WakeSignal): Worker {
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const active = new Set<Promise<void>>();
   /** Subscriptions this instance is working now: never claimed twice, even if a clock jump makes a lease look expired. */
@@ -35,6 +36,7 @@ export function createWorker(base: Omit<DeliveryContext, 'owner' | 'stopping' | 
   const ctx: DeliveryContext = {
     ...base,
     owner,
+    io: createDeliveryIo({ db: base.db, store: base.store, clients: base.clients, clock: base.clock, owner, batchSize: base.config.batchSize }),
     stopping: () => stopping,
     slowDown: (origin, until) => void slowUntil.set(origin, Math.max(until, slowUntil.get(origin) ?? 0)),
   };

@@ -24,6 +24,36 @@ describe.each(enginesUnderTest())('delivery reliability (%s)', (engine) => {
     await receivers.closeAll();
   });
 
+  it.runIf(engine === 'postgres')('delivers a queue while another transaction is numbering new events for it', async () => {
+    const r = await receiver();
+    const subscription = await subscribe(t, { endpoint: r.url });
+    r.reply = () => ({ status: 503 });
+    await dischargeOne();
+    await waitFor(() => r.events().length >= 1, 'a first failed attempt');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked: () => void = () => undefined;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // As an ingest transaction holds the counter of every subscriber of a topic from its outbox write to its commit.
+    const ingest = t.database.db.transaction(async (tx) => {
+      await tx.query('select 1 from notify_counter where subscription_id = $1 for update', [subscription.id as string]);
+      locked();
+      await held;
+    });
+    await isLocked;
+    try {
+      r.reply = () => ({ status: 200 });
+      await waitFor(async () => {
+        const rows = await t.database.db.query<{ state: string }>('select state from notify_delivery where subscription_id = $1', [subscription.id as string]);
+        return rows.length === 1 && rows[0]?.state === 'delivered';
+      }, 'the retry delivered and recorded while the counter is locked');
+    } finally {
+      release();
+      await ingest;
+    }
+    expect(r.events().map((e) => eventNumbers(e.body)[0])).toEqual(r.events().map(() => 1));
+  });
+
   it('retries a receiver that is down and delivers when it is back, same event number and bundle id', async () => {
     const r = await receiver();
     const subscription = await subscribe(t, { endpoint: r.url });
