@@ -25,8 +25,6 @@ export interface DeliveryIo {
   headers(subscriptionId: string): Promise<ChannelHeader[]>;
   /** Stored resources by `Type/id`, in order; undefined where none is stored. */
   findMany(refs: readonly { resourceType: string; id: string }[]): Promise<(Resource | undefined)[]>;
-  /** Stores Bundles built for first attempts, before they are sent, so every retry sends the same one. */
-  storeBundles(subscriptionId: string, bundles: readonly { eventNumber: number; body: string }[]): Promise<void>;
   /** Records a queue's outcomes (committed when this resolves). */
   record(queue: QueueOutcomes): Promise<void>;
   /** Gives the queue back (its lease ends). */
@@ -65,14 +63,6 @@ export function createDeliveryIo(deps: DeliveryIoDeps): DeliveryIo {
     const byKey = new Map(keys.map((key, i) => [key, read[i]]));
     return asks.map((refs) => refs.map((ref) => byKey.get(`${ref.resourceType}/${ref.id}`)));
   }, options);
-  const storeBundles = createBatcher(async (items: readonly { subscriptionId: string; eventNumber: number; body: string }[]) => {
-    await deps.db.query(
-      `update notify_delivery d set bundle = x.b from unnest($1::text[], $2::bigint[], $3::text[]) as x(s, n, b)
-       where d.subscription_id = x.s and d.event_number = x.n and d.bundle is null`,
-      [items.map((i) => i.subscriptionId), items.map((i) => i.eventNumber), items.map((i) => i.body)],
-    );
-    return items.map(() => undefined);
-  }, { maxBatch: MAX_BATCH * 4 });
   const record = createBatcher(async (queues: readonly QueueOutcomes[]) => {
     await recordOutcomes(deps.store, queues, deps.clock.now());
     return queues.map(() => undefined);
@@ -86,9 +76,6 @@ export function createDeliveryIo(deps: DeliveryIoDeps): DeliveryIo {
     client,
     headers,
     findMany: (refs) => (refs.length === 0 ? Promise.resolve([]) : findMany(refs)),
-    async storeBundles(subscriptionId, bundles) {
-      await Promise.all(bundles.map((bundle) => storeBundles({ subscriptionId, ...bundle })));
-    },
     record,
     release,
   };

@@ -1,7 +1,7 @@
 /**
  * Delivers one claimed subscription queue: its oldest pending events, in event-number order, one request at a
  * time (so a correction never overtakes the event it corrects, RELIABILITY.md case 50). The subscriber is
- * re-authorized and consent re-checked first; new Bundles are stored before the first send. The first failure
+ * re-authorized and consent re-checked first; a Bundle whose first attempt fails is kept for its retries. The first failure
  * ends the batch: the Da Vinci sender rules (SPECS.md §b1) decide what follows — 2xx delivered; 401/404 stop
  * delivery until the client re-requests the subscription; 429 retry later and slow down; anything else
  * (5xx, 3xx, other 4xx, timeout, refused address, network) retry with backoff until the horizon, then dead
@@ -17,7 +17,7 @@ import { type PendingDelivery, renewLease } from './claim.ts';
 import { DAVINCI_CHANNEL } from './constants.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 import { type NotifyAuditInput, notifyAuditEvent } from './audit.ts';
-import { type Prepared, prepareBatch } from './prepare-batch.ts';
+import { prepareBatch } from './prepare-batch.ts';
 import type { DeliveryOutcome, OutcomeKind } from './record-outcomes.ts';
 import { authorizeSubscriber } from './send-consent.ts';
 import type { StatusChange } from './subscription-status.ts';
@@ -46,7 +46,6 @@ async function deliverRows(ctx: DeliveryContext, sub: SubscriptionRow, rows: Pen
   }
   const audit = { ...base, organizationId: auth.client.organizationId };
   const prepared = await prepareBatch(ctx, sub, rows, auth.client);
-  await storeBundles(ctx, sub.id, prepared);
   const headers = await ctx.io.headers(sub.id);
   const url = sub.channel === DAVINCI_CHANNEL ? processMessageUrl(sub.endpoint) : sub.endpoint;
   const outcomes: DeliveryOutcome[] = [];
@@ -69,7 +68,9 @@ async function deliverRows(ctx: DeliveryContext, sub: SubscriptionRow, rows: Pen
     const sent = await postNotification(ctx.sender, { url, mime: sub.mime, headers, body: item.body, timeoutMs: sub.timeout_ms }).finally(() => ctx.metrics.inFlight.dec());
     if (ctx.stopping() && sent.error === 'ABORTED_NOTIFY') break;
     const judged = judge(ctx, sub, item.row, sent, attemptedAt);
-    outcomes.push({ ...judged.outcome, audit: [notifyAuditEvent({ ...audit, kind: judged.outcome.kind === 'dead' ? 'dead-letter' : 'delivery', outcome: judged.auditOutcome, ...(judged.outcome.error ? { outcomeDesc: judged.outcome.error } : {}), ...focusOf(item.row) })] });
+    // A Bundle that did not get through is kept, so every retry sends the same one.
+    const keep = judged.outcome.kind !== 'delivered' && typeof item.row.bundle !== 'string' ? { bundle: item.body } : {};
+    outcomes.push({ ...judged.outcome, ...keep, audit: [notifyAuditEvent({ ...audit, kind: judged.outcome.kind === 'dead' ? 'dead-letter' : 'delivery', outcome: judged.auditOutcome, ...(judged.outcome.error ? { outcomeDesc: judged.outcome.error } : {}), ...focusOf(item.row) })] });
     ctx.metrics.deliveries.inc({ channel: sub.channel, outcome: judged.outcome.kind });
     if (judged.outcome.kind === 'delivered') {
       ctx.metrics.latency.observe({ channel: sub.channel }, Math.max(0, attemptedAt.getTime() + sent.durationMs - new Date(item.row.occurred_at).getTime()) / 1000);
@@ -132,10 +133,4 @@ function suppressed(row: PendingDelivery, reason: string, at: Date, audit: Omit<
 
 function focusOf(row: PendingDelivery): { focus: string; eventNumber: number; patientId?: string } {
   return { focus: `${row.focus_type}/${row.focus_id}/_history/${row.focus_version}`, eventNumber: row.event_number, ...(row.patient_id ? { patientId: row.patient_id } : {}) };
-}
-
-/** Stores the Bundles built on this batch, before any is sent, so every retry sends the same one. */
-async function storeBundles(ctx: DeliveryContext, subscriptionId: string, prepared: readonly Prepared[]): Promise<void> {
-  const fresh = prepared.filter((p): p is Extract<Prepared, { body: string }> => 'body' in p && typeof p.row.bundle !== 'string');
-  if (fresh.length > 0) await ctx.io.storeBundles(subscriptionId, fresh.map((p) => ({ eventNumber: p.row.event_number, body: p.body })));
 }

@@ -2,9 +2,10 @@
  * Gets a batch of one queue's events ready to send: reads what each notification is about, runs consent
  * enforcement over all of it at once for the subscriber (send-consent.ts), and decides per event: suppressed
  * (the focus or the patient is withheld — nothing is sent, not even an id), or a notification Bundle. A
- * Bundle is built once, on the event's first attempt, stored with the delivery row before it is sent, and
+ * Bundle is built on the event's first attempt; if that attempt fails it is kept with the delivery row and
  * sent unchanged on every retry (same bundle id and event number) — each retry re-checks consent over the
- * stored Bundle's resources and the current focus and patient first.
+ * kept Bundle's resources and the current focus and patient first. (Should the process stop between a send
+ * and its record, the event goes again with a Bundle built anew under the same bundle id and event number.)
  */
 import type { Bundle, Encounter, Resource } from 'fhir/r4.js';
 import { parseScopes } from '../auth/scopes.ts';

@@ -1,6 +1,7 @@
 /**
  * Writes what happened to batches of events of one or more queues in one transaction: each delivery row's new
- * state (delivered, suppressed, dead, or still pending with its next attempt), the attempt log `notify_attempt`
+ * state (delivered, suppressed, dead, or still pending with its next attempt, keeping the Bundle that failed
+ * for its retries), the attempt log `notify_attempt`
  * (shown by `$status`), the AuditEvents, and any change to a subscription's status. Written after the sends:
  * a crash before this commit leaves the rows pending and they are sent again with the same event number and
  * bundle id (at-least-once), and audited then.
@@ -22,6 +23,8 @@ export interface DeliveryOutcome {
   httpStatus?: number;
   error?: string;
   nextAttemptAt?: Date;
+  /** The Bundle sent, kept for the retries of an attempt that failed (the first time only). */
+  bundle?: string;
   audit: AuditEvent[];
 }
 
@@ -57,8 +60,9 @@ export async function recordOutcomes(store: FhirStore, queues: readonly QueueOut
       await tx.sql.query(
         `update notify_delivery d set state = x.state, attempts = d.attempts + x.inc, last_attempt_at = coalesce(x.at, d.last_attempt_at),
            last_status = coalesce(x.status, d.last_status), last_error = x.err, next_attempt_at = coalesce(x.next, d.next_attempt_at),
-           completed_at = case when x.state = 'pending' then null else $8::timestamptz end
-         from unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::timestamptz[], $6::int[], $7::text[], $9::timestamptz[]) as x(sub, n, state, inc, at, status, err, next)
+           completed_at = case when x.state = 'pending' then null else $8::timestamptz end, bundle = coalesce(d.bundle, x.bundle)
+         from unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::timestamptz[], $6::int[], $7::text[], $9::timestamptz[], $10::text[])
+           as x(sub, n, state, inc, at, status, err, next, bundle)
          where d.subscription_id = x.sub and d.event_number = x.n and d.state = 'pending'`,
         [
           rows.map((r) => r.subscriptionId),
@@ -70,6 +74,7 @@ export async function recordOutcomes(store: FhirStore, queues: readonly QueueOut
           rows.map((r) => r.outcome.error ?? null),
           now.toISOString(),
           rows.map((r) => r.outcome.nextAttemptAt?.toISOString() ?? null),
+          rows.map((r) => r.outcome.bundle ?? null),
         ],
       );
       await insertAttempts(tx, rows.map(({ subscriptionId, outcome }) => ({

@@ -64,6 +64,8 @@ describe.each(enginesUnderTest())('delivery reliability (%s)', (engine) => {
     const attempts = r.events();
     expect(new Set(attempts.map((a) => a.body.id)).size).toBe(1);
     expect(attempts.map((a) => eventNumbers(a.body)[0])).toEqual([1, 1, 1, 1]);
+    // The Bundle that failed first is the one every retry sends, to the byte.
+    expect(new Set(attempts.map((a) => JSON.stringify(a.body))).size).toBe(1);
     await waitFor(async () => (await readSubscription(t, t.token, subscription.id as string)).status === 'active', 'the subscription back to active');
   });
 
