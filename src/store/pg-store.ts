@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import type { Clock } from '../shared/clock.ts';
+import { createBatcher } from '../shared/batcher.ts';
 import { GatewayError } from '../shared/errors.ts';
 import { jsonEqual } from '../shared/json.ts';
 import type { Database, SqlClient } from './db.ts';
@@ -66,13 +67,22 @@ function newState(): TransactionState {
   return { changes: [], rows: new Map(), compartments: new Map(), savepoints: 0 };
 }
 
+/** The options with what the store's instances share: reads outside transactions go out together. */
+interface SharedOptions extends PgStoreOptions {
+  readCurrent(key: string): Promise<CurrentRow | undefined>;
+}
+
 export function createPgStore(options: PgStoreOptions): FhirStore {
-  return new PgStore(options, options.db, undefined, undefined);
+  const readCurrent = createBatcher(async (keys: readonly string[]) => {
+    const found = await readCurrentRows(options.db, keys, false, undefined);
+    return keys.map((key) => found.get(key));
+  }, { maxBatch: 256 });
+  return new PgStore({ ...options, readCurrent }, options.db, undefined, undefined);
 }
 
 class PgStore implements FhirStore {
   constructor(
-    private readonly options: PgStoreOptions,
+    private readonly options: SharedOptions,
     readonly sql: SqlClient,
     private readonly txState: TransactionState | undefined,
     readonly actor: WriteActor | undefined,
@@ -89,7 +99,8 @@ class PgStore implements FhirStore {
   async create<T extends Resource>(resource: T, options: { id?: string } = {}): Promise<T> {
     const id = options.id ?? randomUUID();
     if (resource.resourceType === AUDIT_TYPE) return (await this.appendAudit([{ ...resource, id }]))[0] as T;
-    return this.tx(async (store) => (await store.put({ ...resource, id }, undefined, 'POST')).resource);
+    // A fresh random id has nothing stored under it to look up (were it taken, the insert would say so).
+    return this.tx(async (store) => (await store.put({ ...resource, id }, undefined, 'POST', options.id === undefined)).resource);
   }
 
   async createMany<T extends Resource>(resources: T[]): Promise<T[]> {
@@ -316,14 +327,14 @@ class PgStore implements FhirStore {
   }
 
   /** Writes a new current version of `resource` (which carries its id); must run inside a transaction. */
-  private async put<T extends Resource>(submitted: T, ifMatch: string | undefined, method: WriteMethod): Promise<UpdateResult<T>> {
+  private async put<T extends Resource>(submitted: T, ifMatch: string | undefined, method: WriteMethod, freshId = false): Promise<UpdateResult<T>> {
     const resource = (this.options.prepare ? await this.options.prepare(submitted, this.sql, this.actor) : submitted) as T;
     const id = resource.id as string;
     const type = resource.resourceType;
     if (!this.options.registry.isResourceType(type)) {
       throw new GatewayError('STO-UNKNOWN-TYPE', 'not-found', `Unknown resource type ${type.slice(0, 64)}`);
     }
-    const row = await this.current(type, id, true);
+    const row = freshId ? undefined : await this.current(type, id, true);
     if (method === 'POST' && row && !row.deleted) {
       throw new GatewayError('STO-ID-TAKEN', 'conflict', `${type}/${id} already exists`);
     }
@@ -340,14 +351,7 @@ class PgStore implements FhirStore {
     // Validated as stored: the client's own versionId/lastUpdated are replaced, never judged.
     this.options.validate?.(stored);
     const json = JSON.stringify(stored);
-    const rid = row
-      ? (await this.sql.query('update resource set version_id = $2, last_updated = $3, deleted = false, content = $4::jsonb where rid = $1', [row.rid, versionId, lastUpdated, json]), row.rid)
-      : await this.insertResource(type, id, versionId, lastUpdated, json);
-    await this.sql.query(
-      `insert into resource_version (rid, resource_type, id, version_id, last_updated, method, content)
-       values ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-      [rid, type, id, versionId, lastUpdated, method, json],
-    );
+    const rid = row ? await this.updateResource(row.rid, type, id, versionId, lastUpdated, method, json) : await this.insertResource(type, id, versionId, lastUpdated, method, json);
     const rows = indexResource(stored, this.options.registry, this.options.baseUrl);
     await addTargetCompartments(this.sql, [{ resource: stored, rows }], this.options.baseUrl, this.knownCompartments);
     await writeIndexRows(this.sql, [{ rid, resourceType: type, rows }], row !== undefined);
@@ -361,11 +365,18 @@ class PgStore implements FhirStore {
   /** Compartments of resources written earlier in this transaction (pointer targets need no lookup). */
   private readonly knownCompartments = (type: string, id: string): readonly string[] | undefined => this.txState?.compartments.get(`${type}/${id}`);
 
-  private async insertResource(type: string, id: string, versionId: number, lastUpdated: string, json: string): Promise<number> {
+  /** Inserts the resource row and its first version in one statement; returns the row id. */
+  private async insertResource(type: string, id: string, versionId: number, lastUpdated: string, method: WriteMethod, json: string): Promise<number> {
     const rows = await this.sql.query<{ rid: number }>(
-      `insert into resource (resource_type, id, version_id, last_updated, content) values ($1, $2, $3, $4, $5::jsonb)
-       on conflict (resource_type, id) do nothing returning rid`,
-      [type, id, versionId, lastUpdated, json],
+      `with r as (
+         insert into resource (resource_type, id, version_id, last_updated, content) values ($1, $2, $3, $4, $5::jsonb)
+         on conflict (resource_type, id) do nothing returning rid
+       ), v as (
+         insert into resource_version (rid, resource_type, id, version_id, last_updated, method, content)
+         select rid, $1, $2, $3, $4, $6, $5::jsonb from r
+       )
+       select rid from r`,
+      [type, id, versionId, lastUpdated, json, method],
     );
     const rid = rows[0]?.rid;
     // A concurrent transaction created the same id first: the caller retries as an update.
@@ -373,8 +384,21 @@ class PgStore implements FhirStore {
     return rid;
   }
 
+  /** Replaces the resource row's content and adds the version, in one statement. */
+  private async updateResource(rid: number, type: string, id: string, versionId: number, lastUpdated: string, method: WriteMethod, json: string): Promise<number> {
+    await this.sql.query(
+      `with u as (update resource set version_id = $2, last_updated = $3, deleted = false, content = $4::jsonb where rid = $1 returning rid)
+       insert into resource_version (rid, resource_type, id, version_id, last_updated, method, content)
+       select rid, $5, $6, $2, $3, $7, $4::jsonb from u`,
+      [rid, versionId, lastUpdated, json, type, id, method],
+    );
+    return rid;
+  }
+
   private async current(resourceType: string, id: string, forUpdate: boolean): Promise<CurrentRow | undefined> {
     const key = `${resourceType}/${id}`;
+    // Concurrent reads on the pool (requests, not transactions) are served by one statement.
+    if (this.sql === this.options.db) return this.options.readCurrent(key);
     const cache = forUpdate ? this.txState?.rows : undefined;
     if (cache?.has(key)) return cache.get(key);
     const rows = await this.sql.query<CurrentRow>(
