@@ -132,8 +132,11 @@ async function reconcile(run: TcmRun, episode: Episode): Promise<void> {
   if (readmitted !== undefined) suspend(episode, readmitted);
 }
 
-/** Applies one Encounter change of the patient; `patient` is undefined when the Patient is not stored. */
-export async function applyEncounterChange(run: TcmRun, change: ResourceChange, patient: Patient | undefined): Promise<void> {
+/** Reads the patient's Patient (undefined when it is not stored), when a rule needs it. */
+export type PatientReader = () => Promise<Patient | undefined>;
+
+/** Applies one Encounter change of the patient. */
+export async function applyEncounterChange(run: TcmRun, change: ResourceChange, readPatient: PatientReader): Promise<void> {
   const { deps } = run;
   const previous = change.previous as Encounter | undefined;
   const current = change.current as Encounter | undefined;
@@ -143,7 +146,9 @@ export async function applyEncounterChange(run: TcmRun, change: ResourceChange, 
   const encounterId = change.id;
   if (current && after?.qualifies) {
     const same = before?.qualifies === true && before.dischargeDate === after.dischargeDate && previous?.period?.end === current.period?.end;
-    if (same || !patient) return;
+    if (same) return;
+    const patient = await readPatient();
+    if (!patient) return;
     try {
       const outcome = await ensureEpisode(run, current, patient);
       deps.discharges.inc({ outcome });
@@ -163,8 +168,9 @@ export async function applyEncounterChange(run: TcmRun, change: ResourceChange, 
 }
 
 /** Re-derives an existing episode (due dates, codes) after the practice overrode its complexity. */
-export async function refreshEpisode(run: TcmRun, encounterId: string, patient: Patient | undefined): Promise<void> {
+export async function refreshEpisode(run: TcmRun, encounterId: string, readPatient: PatientReader): Promise<void> {
   const encounter = (await run.store.find('Encounter', encounterId)) as Encounter | undefined;
-  if (!encounter || !patient || !run.book.get(encounterId) || !classifyDischarge(encounter, run.deps.tables).qualifies) return;
-  await ensureEpisode(run, encounter, patient);
+  if (!encounter || !run.book.get(encounterId) || !classifyDischarge(encounter, run.deps.tables).qualifies) return;
+  const patient = await readPatient();
+  if (patient) await ensureEpisode(run, encounter, patient);
 }

@@ -9,7 +9,7 @@
 import type { Communication, Encounter, Patient, Reference, Task } from 'fhir/r4.js';
 import type { ResourceChange, WriteActor, WriteListener } from '../store/fhir-store.ts';
 import { applyEvidence, rollUpEpisode } from './completion.ts';
-import { applyEncounterChange, refreshEpisode } from './discharge-rules.ts';
+import { type PatientReader, applyEncounterChange, refreshEpisode } from './discharge-rules.ts';
 import { lookUpEncounterClass } from './discharge-tables.ts';
 import { loadEpisodeBook } from './episode-book.ts';
 import { evidenceKindsOf } from './evidence-table.ts';
@@ -71,7 +71,7 @@ function admissionOf(change: ResourceChange): string {
   return encounter.period?.start ?? encounter.period?.end ?? '';
 }
 
-async function processPatient(run: TcmRun, changes: ResourceChange[], patient: Patient | undefined, actor: WriteActor | undefined): Promise<void> {
+async function processPatient(run: TcmRun, changes: ResourceChange[], patient: PatientReader, actor: WriteActor | undefined): Promise<void> {
   const tasks = changes.filter(isTcmTaskChange);
   for (const change of tasks) await guardTaskChange(run, change, actor);
   const encounters = changes.filter((change) => change.resourceType === 'Encounter').sort((a, b) => admissionOf(a).localeCompare(admissionOf(b)));
@@ -109,9 +109,11 @@ export function createTcmListener(deps: TcmDeps, recorder: WriteListener): Write
       const now = deps.clock.now().toISOString();
       for (const patientId of [...byPatient.keys()].sort()) {
         await writer.lock(`tcm:patient:${patientId}`);
-        const patient = (await writer.find('Patient', patientId)) as Patient | undefined;
+        // Read only when a rule needs it (a discharge that starts an episode), at most once.
+        let patient: Promise<Patient | undefined> | undefined;
+        const readPatient = () => (patient ??= writer.find('Patient', patientId).then((found) => found as Patient | undefined));
         const book = await loadEpisodeBook(writer, patientId, deps.baseUrl);
-        await processPatient({ deps, store: writer, directory, now, patientId, book }, byPatient.get(patientId) ?? [], patient, actor);
+        await processPatient({ deps, store: writer, directory, now, patientId, book }, byPatient.get(patientId) ?? [], readPatient, actor);
       }
       const mine = changes.slice(first);
       if (mine.length > 0) await recorder.beforeCommit?.(tx, mine, writer, writer.actor);
