@@ -38,7 +38,9 @@ const pgTypes = {
 } as pg.CustomTypesConfig;
 
 export function openPostgres(connectionString: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString, max: poolSize, types: pgTypes, connectionTimeoutMillis: 10_000 });
+  // Prepared statements are planned for their parameters on every execution: a generic plan chosen while the
+  // tables were small stays cached for the connection's life and can turn slow as they grow.
+  const pool = new pg.Pool({ connectionString, max: poolSize, types: pgTypes, connectionTimeoutMillis: 10_000, options: '-c plan_cache_mode=force_custom_plan' });
   // Idle clients that lose their connection emit here; without a listener the process would crash.
   pool.on('error', () => undefined);
   const statements = preparedStatementNames();
@@ -82,8 +84,8 @@ export function openPostgres(connectionString: string, poolSize: number): Databa
 
 /**
  * Names for the statements worth preparing on each connection: a parameterized statement becomes a named one
- * (parsed and planned once per connection, then only bound and executed) from its third use. The set of
- * names is bounded, because search SQL varies with the query and every name lives on every connection.
+ * (parsed once per connection, then bound, planned for its parameters and executed) from its third use. The
+ * set of names is bounded, because search SQL varies with the query and every name lives on every connection.
  */
 function preparedStatementNames(limit = 500, threshold = 3) {
   const names = new Map<string, string>();
