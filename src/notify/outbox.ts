@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Group } from 'fhir/r4.js';
+import { GatewayError } from '../shared/errors.ts';
 import type { SqlClient } from '../store/db.ts';
 import type { FhirStore } from '../store/fhir-store.ts';
 import type { SearchParamRegistry } from '../store/search-parameters.ts';
@@ -65,7 +66,10 @@ export async function writeOutbox(tx: SqlClient, store: FhirStore, events: reado
   const counts = await allocateEventNumbers(tx, ids.map((id) => ({ id, count: (bySubscription.get(id) as Match[]).length })));
   for (const id of ids) {
     const list = bySubscription.get(id) as Match[];
-    let number = (counts.get(id) ?? list.length) - list.length;
+    const total = counts.get(id);
+    // Every subscription row is created with its counter (subscription-table.ts); numbering without one could reuse numbers.
+    if (total === undefined) throw new GatewayError('NTF-NO-COUNTER', 'fault', `Subscription ${id} has no event counter`);
+    let number = total - list.length;
     for (const match of list) {
       number++;
       rows.sub.push(id);
