@@ -60,6 +60,13 @@ type UnitOutcome =
   | { kind: 'refused'; code: AckCode; ack: string; failure: GatewayError }
   | { kind: 'retry'; failure: GatewayError };
 
+/** What a message is about, as lock keys: each patient identifier, then the visit (the lane key is the first). */
+function subjectKeys(mapped: MappedMessage | undefined): string[] {
+  const keys = (mapped?.event.patient ?? []).map((identifier) => `patient:${identifierKey(identifier)}`);
+  if (mapped?.event.visit) keys.push(`visit:${mapped.event.visit.system}|${mapped.event.visit.value}`);
+  return keys;
+}
+
 export function createHl7v2Pipeline(deps: PipelineDeps): Hl7v2Pipeline {
   const group = createGroupCommit(deps.store, { maxBatch: deps.maxBatch ?? 64, lanes: deps.lanes ?? 1 });
   const ack = (header: MessageHeader | undefined, code: AckCode, errors: AckError[] = []) => buildAck({ original: header, code, now: deps.clock.now(), errors });
@@ -111,10 +118,7 @@ export function createHl7v2Pipeline(deps: PipelineDeps): Hl7v2Pipeline {
   async function processUnit(tx: FhirStore, message: InboundMessage, header: MessageHeader, hash: string, rawId: number | undefined, mapping: { mapped?: MappedMessage; failure?: unknown }): Promise<UnitOutcome> {
     const { mapped } = mapping;
     return tx.savepoint(async (store) => {
-      const locks = [`hl7:${header.sendingFacility}|${header.sendingApplication}|${header.controlId}|${hash}`];
-      for (const identifier of mapped?.event.patient ?? []) locks.push(`patient:${identifierKey(identifier)}`);
-      if (mapped?.event.visit) locks.push(`visit:${mapped.event.visit.system}|${mapped.event.visit.value}`);
-      await lockKeys(store.sql, locks);
+      await lockKeys(store.sql, [`hl7:${header.sendingFacility}|${header.sendingApplication}|${header.controlId}|${hash}`, ...subjectKeys(mapped)]);
       const stateKeys = (mapped?.resources ?? []).map(({ resource }) => keyOf(resource));
       const claim = await claimMessage(store.sql, [header.sendingFacility, header.sendingApplication, header.controlId, hash], stateKeys);
       if (rawId === undefined && claim.reused) {
@@ -194,10 +198,7 @@ export function createHl7v2Pipeline(deps: PipelineDeps): Hl7v2Pipeline {
 
   /** Messages about one patient (else one visit, else one sender) share a lane, so they keep their arrival order. */
   function laneKey(header: MessageHeader, mapped: MappedMessage | undefined): string {
-    const patient = mapped?.event.patient[0];
-    if (patient) return `patient:${identifierKey(patient)}`;
-    if (mapped?.event.visit) return `visit:${mapped.event.visit.system}|${mapped.event.visit.value}`;
-    return `sender:${header.sendingFacility}|${header.sendingApplication}`;
+    return subjectKeys(mapped)[0] ?? `sender:${header.sendingFacility}|${header.sendingApplication}`;
   }
 
   /** A resend: the same ACK as the first time, and nothing changed. */
